@@ -28,6 +28,12 @@ def upgrade() -> None:
     sa.Column('last_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
     )
+    # The chain's tip exists from the start: appends only ever UPDATE it under a lock.
+    op.bulk_insert(
+        sa.table('audit_head', sa.column('id', sa.Integer), sa.column('seq', sa.Integer),
+                 sa.column('last_hash', sa.String)),
+        [{'id': 1, 'seq': 0, 'last_hash': '0' * 64}],
+    )
     op.create_table('audit_log',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('occurred_at', models.types.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,276 @@
+"""The org directory in SQL: idempotent sync from an `OrgDirectory` and the person queries
+the bot needs on every update."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from domain.org import OrgDirectory
+from domain.roles import Role
+from models.tables import (
+    City,
+    DcAccountant,
+    DealerCenter,
+    Department,
+    Person,
+    PersonRole,
+    Substitution,
+    TelegramLink,
+)
+from services.ports import OrgSyncCounts, PersonView
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class SqlOrgRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- sync ---------------------------------------------------------------------
+
+    async def sync(self, directory: OrgDirectory, now: datetime) -> OrgSyncCounts:
+        """Create or update every entry of ``directory`` by code; deactivate people missing
+        from it (never delete: history points at them); keep every existing Telegram link."""
+        created: Counter[str] = Counter()
+        updated: Counter[str] = Counter()
+        cities = await self._upsert(
+            City,
+            "cities",
+            created,
+            updated,
+            {c.code: {"name": c.name, "timezone": c.timezone} for c in directory.cities},
+        )
+        people = await self._upsert(
+            Person,
+            "people",
+            created,
+            updated,
+            {
+                p.code: {
+                    "full_name": p.name,
+                    "bitrix_id": p.bitrix_id,
+                    "phone": p.phone,
+                    "language": p.language,
+                    "active": True,
+                }
+                for p in directory.people
+            },
+        )
+        deactivated = await self._deactivate_missing({p.code for p in directory.people})
+        departments = await self._upsert(
+            Department,
+            "departments",
+            created,
+            updated,
+            {
+                d.code: {"name": d.name, "director_id": people[d.director].id}
+                for d in directory.departments
+            },
+        )
+        dcs = await self._upsert(
+            DealerCenter,
+            "dealer_centers",
+            created,
+            updated,
+            {
+                dc.code: {
+                    "name": dc.name,
+                    "city_id": cities[dc.city].id,
+                    "department_id": departments[dc.department].id,
+                    "director_id": people[dc.director].id,
+                }
+                for dc in directory.dealer_centers
+            },
+        )
+        for person in directory.people:
+            home = dcs[person.dealer_center].id if person.dealer_center else None
+            if people[person.code].home_dc_id != home:
+                people[person.code].home_dc_id = home
+        await self._replace_roles(directory, people)
+        await self._replace_accountants(directory, people, dcs)
+        await self._replace_substitutions(directory, people)
+        await self._prelink(directory, people, now)
+        await self._session.flush()
+        return OrgSyncCounts(created=dict(created), updated=dict(updated), deactivated=deactivated)
+
+    async def _upsert(
+        self,
+        model: type[Row],
+        kind: str,
+        created: Counter[str],
+        updated: Counter[str],
+        wanted: Mapping[str, Mapping[str, Any]],
+    ) -> dict[str, Row]:
+        existing = {row.code: row for row in (await self._session.scalars(select(model))).all()}
+        for code, fields in wanted.items():
+            row = existing.get(code)
+            if row is None:
+                row = model(code=code, **fields)
+                self._session.add(row)
+                existing[code] = row
+                created[kind] += 1
+            elif any(getattr(row, key) != value for key, value in fields.items()):
+                for key, value in fields.items():
+                    setattr(row, key, value)
+                updated[kind] += 1
+        await self._session.flush()
+        return existing
+
+    async def _deactivate_missing(self, known: set[str]) -> list[str]:
+        gone = []
+        for person in (await self._session.scalars(select(Person))).all():
+            if person.code not in known and person.active:
+                person.active = False
+                gone.append(person.code)
+        return sorted(gone)
+
+    async def _replace_roles(self, directory: OrgDirectory, people: dict[str, Person]) -> None:
+        ids = [people[p.code].id for p in directory.people]
+        await self._session.execute(delete(PersonRole).where(col(PersonRole.person_id).in_(ids)))
+        for person in directory.people:
+            for role in sorted(person.roles):
+                self._session.add(PersonRole(person_id=_id(people[person.code]), role=str(role)))
+
+    async def _replace_accountants(
+        self, directory: OrgDirectory, people: dict[str, Person], dcs: dict[str, DealerCenter]
+    ) -> None:
+        ids = [dcs[dc.code].id for dc in directory.dealer_centers]
+        await self._session.execute(delete(DcAccountant).where(col(DcAccountant.dc_id).in_(ids)))
+        for dc in directory.dealer_centers:
+            for code in dict.fromkeys(dc.accountants):
+                self._session.add(
+                    DcAccountant(dc_id=_id(dcs[dc.code]), person_id=_id(people[code]))
+                )
+
+    async def _replace_substitutions(
+        self, directory: OrgDirectory, people: dict[str, Person]
+    ) -> None:
+        ids = [people[p.code].id for p in directory.people]
+        await self._session.execute(
+            delete(Substitution).where(col(Substitution.person_id).in_(ids))
+        )
+        for sub in directory.substitutes:
+            self._session.add(
+                Substitution(
+                    person_id=_id(people[sub.person]),
+                    substitute_id=_id(people[sub.substitute]),
+                    date_from=sub.from_date,
+                    date_to=sub.to_date,
+                )
+            )
+
+    async def _prelink(
+        self, directory: OrgDirectory, people: dict[str, Person], now: datetime
+    ) -> None:
+        links = (await self._session.scalars(select(TelegramLink))).all()
+        linked_people = {link.person_id for link in links}
+        taken_accounts = {link.telegram_user_id for link in links}
+        for person in directory.people:
+            row = people[person.code]
+            if person.telegram_id is None or row.id in linked_people:
+                continue
+            if person.telegram_id in taken_accounts:
+                continue
+            assert row.id is not None
+            self._session.add(
+                TelegramLink(
+                    person_id=row.id,
+                    telegram_user_id=person.telegram_id,
+                    method="org",
+                    linked_at=now,
+                )
+            )
+            taken_accounts.add(person.telegram_id)
+
+    # --- queries ------------------------------------------------------------------
+
+    async def person_by_code(self, code: str) -> PersonView | None:
+        person = await self._session.scalar(select(Person).where(col(Person.code) == code))
+        return await self._view(person) if person else None
+
+    async def person_by_id(self, person_id: int) -> PersonView | None:
+        person = await self._session.get(Person, person_id)
+        return await self._view(person) if person else None
+
+    async def person_by_telegram(self, telegram_user_id: int) -> PersonView | None:
+        person = await self._session.scalar(
+            select(Person)
+            .join(TelegramLink, col(TelegramLink.person_id) == Person.id)
+            .where(col(TelegramLink.telegram_user_id) == telegram_user_id)
+        )
+        return await self._view(person) if person else None
+
+    async def active_people_by_phone(self, phone: str) -> Sequence[PersonView]:
+        rows = (
+            await self._session.scalars(
+                select(Person).where(col(Person.phone) == phone, col(Person.active).is_(True))
+            )
+        ).all()
+        return [await self._view(row) for row in rows]
+
+    async def people_with_role(self, role: Role) -> Sequence[PersonView]:
+        rows = (
+            await self._session.scalars(
+                select(Person)
+                .join(PersonRole, col(PersonRole.person_id) == Person.id)
+                .where(col(PersonRole.role) == str(role), col(Person.active).is_(True))
+                .order_by(col(Person.code))
+            )
+        ).all()
+        return [await self._view(row) for row in rows]
+
+    async def _view(self, person: Person) -> PersonView:
+        assert person.id is not None
+        return PersonView(
+            id=person.id,
+            code=person.code,
+            full_name=person.full_name,
+            language=person.language,
+            active=person.active,
+            roles=await self._roles(person.id),
+            telegram_user_id=await self._session.scalar(
+                select(TelegramLink.telegram_user_id).where(
+                    col(TelegramLink.person_id) == person.id
+                )
+            ),
+            bitrix_id=person.bitrix_id,
+        )
+
+    async def _roles(self, person_id: int) -> frozenset[Role]:
+        roles = {
+            Role(value)
+            for value in (
+                await self._session.scalars(
+                    select(PersonRole.role).where(col(PersonRole.person_id) == person_id)
+                )
+            ).all()
+        }
+        if await self._exists(
+            select(col(DealerCenter.id)).where(col(DealerCenter.director_id) == person_id)
+        ):
+            roles.add(Role.DC_DIRECTOR)
+        if await self._exists(
+            select(col(Department.id)).where(col(Department.director_id) == person_id)
+        ):
+            roles.add(Role.DEPARTMENT_DIRECTOR)
+        if await self._exists(
+            select(DcAccountant.dc_id).where(col(DcAccountant.person_id) == person_id)
+        ):
+            roles.add(Role.ACCOUNTANT)
+        return frozenset(roles)
+
+    async def _exists(self, statement: Any) -> bool:
+        return await self._session.scalar(statement.limit(1)) is not None
+
+
+def _id(row: Person | DealerCenter) -> int:
+    assert row.id is not None, "flushed rows have ids"
+    return row.id

@@ -1,0 +1,52 @@
+"""The SQL unit of work: one session, one transaction, repositories bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.audit_repo import SqlAuditLog
+from models.db import Database
+from models.link_repo import SqlInviteRepository, SqlLinkRepository
+from models.org_repo import SqlOrgRepository
+
+
+class SqlUnitOfWork:
+    """Leaving the block without ``commit()`` rolls everything back."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._session = self._database.sessions()
+        self.org = SqlOrgRepository(self._session)
+        self.links = SqlLinkRepository(self._session)
+        self.invites = SqlInviteRepository(self._session)
+        self.audit = SqlAuditLog(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()
+
+    @property
+    def session(self) -> AsyncSession:
+        """For adapters in models/ that share this transaction (e.g. the outbox)."""
+        assert self._session is not None
+        return self._session

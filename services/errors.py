@@ -1,0 +1,17 @@
+"""Failures of use cases that the user caused and can understand (Russian messages)."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+
+class InviteRefused(DomainError):
+    """An invite that does not exist, has expired, or was already used."""
+
+
+class ContactRefused(DomainError):
+    """A shared contact that cannot link: someone else's, or no single active match."""
+
+
+class NotLinked(DomainError):
+    """The Telegram account belongs to no active person."""

@@ -1,0 +1,132 @@
+"""Linking a Telegram account to a person of the org (PRODUCT §2): one-time invites and
+shared contacts. Pre-links from the org file are made by the org import."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from domain.errors import UnknownPersonError
+from domain.phone import normalize_phone
+from services.errors import ContactRefused, InviteRefused
+from services.ports import AuditEvent, Clock, PersonView, UnitOfWork, UnitOfWorkFactory
+
+
+def token_digest(token: str) -> str:
+    """Only the digest of an invite token is stored: a database leak reveals no live link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    person: PersonView
+    token: str
+    link: str | None
+
+
+class CreateInvite:
+    """An admin (or the CLI) makes a single-use, expiring deep-link invite for a person."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ttl_hours: int) -> None:
+        self._uow, self._clock, self._ttl_hours = uow, clock, ttl_hours
+
+    async def __call__(
+        self, person_code: str, created_by: str, bot_username: str | None
+    ) -> IssuedInvite:
+        token = secrets.token_urlsafe(24)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            person = await uow.org.person_by_code(person_code)
+            if person is None or not person.active:
+                raise UnknownPersonError(person_code)
+            invite = await uow.invites.add(
+                token_digest(token), person.id, created_by, now, self._ttl_hours
+            )
+            await uow.audit.append(
+                AuditEvent(
+                    created_by,
+                    "invite.created",
+                    "person",
+                    person.code,
+                    new={"invite_id": invite.id, "expires_at": invite.expires_at},
+                ),
+                now,
+            )
+            await uow.commit()
+        link = f"https://t.me/{bot_username}?start={token}" if bot_username else None
+        return IssuedInvite(person, token, link)
+
+
+class LinkByInvite:
+    """Spend an invite token from a ``/start <token>`` deep link."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, telegram_user_id: int, token: str) -> PersonView:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            invite = await uow.invites.by_token(token_digest(token))
+            if invite is None:
+                raise InviteRefused("Приглашение не найдено. Попросите администратора новое.")
+            if invite.used_at is not None:
+                raise InviteRefused("Это приглашение уже использовано. Попросите новое.")
+            if invite.expires_at <= now:
+                raise InviteRefused("Срок действия приглашения истёк. Попросите новое.")
+            if not await uow.invites.mark_used(invite.id, telegram_user_id, now):
+                raise InviteRefused("Это приглашение уже использовано. Попросите новое.")
+            person = await _link(uow, invite.person_id, telegram_user_id, "invite", now)
+            await uow.commit()
+        return person
+
+
+class LinkByContact:
+    """Link by a shared contact: only the sender's own contact, matching one active person."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(
+        self, telegram_user_id: int, contact_user_id: int | None, phone: str
+    ) -> PersonView:
+        if contact_user_id != telegram_user_id:
+            raise ContactRefused(
+                "Это не ваш контакт. Нажмите кнопку «Поделиться номером» — "
+                "бот примет только ваш собственный номер."
+            )
+        normalized = normalize_phone(phone)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            matches = await uow.org.active_people_by_phone(normalized)
+            if len(matches) != 1:
+                raise ContactRefused(
+                    "Номер не найден в справочнике сотрудников. Обратитесь к администратору "
+                    "за приглашением."
+                )
+            person = await _link(uow, matches[0].id, telegram_user_id, "contact", now)
+            await uow.commit()
+        return person
+
+
+async def _link(
+    uow: UnitOfWork, person_id: int, telegram_user_id: int, method: str, now: datetime
+) -> PersonView:
+    person = await uow.org.person_by_id(person_id)
+    if person is None or not person.active:
+        raise InviteRefused("Сотрудник отключён в справочнике. Обратитесь к администратору.")
+    previous = await uow.links.telegram_of(person_id)
+    await uow.links.link(person_id, telegram_user_id, method, now)
+    await uow.audit.append(
+        AuditEvent(
+            actor=person.code,
+            action="telegram.linked",
+            entity_type="person",
+            entity_id=person.code,
+            old={"telegram_user_id": previous} if previous is not None else None,
+            new={"telegram_user_id": telegram_user_id, "method": method},
+        ),
+        now,
+    )
+    return replace(person, telegram_user_id=telegram_user_id)
