@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench migrate clean
+.PHONY: run test lint format bench migrate clean i18n
+
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
 
 # The venv is rebuilt only when pyproject.toml changes, so repeated runs are quick.
 $(STAMP): pyproject.toml
@@ -13,7 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compiled catalogs are build products (not in git); rebuilt when a .po changes.
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d locales -D messages -l $* 2>/dev/null
+
+run: $(STAMP) $(MO)
 	$(BIN)/viza run
 
 migrate: $(STAMP)
@@ -25,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -q -p no:cacheprovider
 
@@ -35,6 +42,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Extract new strings into the template and merge them into each catalog.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -o locales/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

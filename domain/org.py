@@ -43,6 +43,7 @@ _PERSON_KEYS = (
     "code", "name", "bitrix_id", "telegram_id", "phone", "roles", "language", "dealer_center",
 )  # fmt: skip
 _SUBSTITUTE_KEYS = ("person", "substitute", "from", "to")
+_ROLE_BY_VALUE = {role.value: role for role in Role}
 _ROLE_ORDER = tuple(role for role in Role if role in COMPANY_ROLES)
 
 
@@ -63,11 +64,7 @@ def parse_org(data: Mapping[str, object]) -> OrgDirectory:
     Raises `OrgValidationError` listing every problem found.
     """
     errors: list[OrgError] = []
-    top = Entry(TOP_LEVEL, data, errors)
-    top.check_keys(_TOP_KEYS)
-    timezone = top.text("timezone")
-    if timezone is not None and (problem := zone_problem(timezone)) is not None:
-        top.fail("timezone", problem)
+    timezone = _top_level(data, errors)
     parsed = _Sections(
         cities=_section(data, "cities", _city, errors),
         departments=_section(data, "departments", _department, errors),
@@ -100,6 +97,15 @@ class _Sections:
     dealer_centers: Located[DealerCenter]
     people: Located[Person]
     substitutes: Located[Substitute]
+
+
+def _top_level(data: Mapping[str, object], errors: list[OrgError]) -> str | None:
+    top = Entry(TOP_LEVEL, data, errors)
+    top.check_keys(_TOP_KEYS)
+    timezone = top.text("timezone")
+    if timezone is not None and (problem := zone_problem(timezone)) is not None:
+        top.fail("timezone", problem)
+    return timezone
 
 
 def _values(located: Located[T]) -> tuple[T, ...]:
@@ -181,7 +187,7 @@ def _roles(entry: Entry) -> frozenset[Role]:
     roles: set[Role] = set()
     allowed = ", ".join(_ROLE_ORDER)
     for value in entry.text_list("roles"):
-        role = Role(value) if value in Role.__members__.values() else None
+        role = _ROLE_BY_VALUE.get(value)
         if role is None:
             hint = suggest(value, _ROLE_ORDER)
             entry.fail("roles", f"неизвестная роль {quote(value)}{hint}; допустимые: {allowed}")

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from domain.audit import AuditEntry, StoredEntry, jsonable, seal
 from models.tables import AuditHead, AuditLog

@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete
-from sqlmodel import col, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 from domain.org import OrgDirectory
 from domain.roles import Role
@@ -223,6 +222,17 @@ class SqlOrgRepository:
                 .join(PersonRole, col(PersonRole.person_id) == Person.id)
                 .where(col(PersonRole.role) == str(role), col(Person.active).is_(True))
                 .order_by(col(Person.code))
+            )
+        ).all()
+        return [await self._view(row) for row in rows]
+
+    async def unlinked_people(self) -> Sequence[PersonView]:
+        linked = select(col(TelegramLink.person_id))
+        rows = (
+            await self._session.scalars(
+                select(Person)
+                .where(col(Person.active).is_(True), col(Person.id).not_in(linked))
+                .order_by(col(Person.full_name))
             )
         ).all()
         return [await self._view(row) for row in rows]

@@ -15,3 +15,7 @@ class ContactRefused(DomainError):
 
 class NotLinked(DomainError):
     """The Telegram account belongs to no active person."""
+
+
+class NotAllowed(DomainError):
+    """The person may not do this (their role or the item's state forbids it)."""

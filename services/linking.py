@@ -8,9 +8,11 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from domain.audit import SYSTEM_ACTOR
 from domain.errors import UnknownPersonError
 from domain.phone import normalize_phone
-from services.errors import ContactRefused, InviteRefused
+from domain.roles import Role
+from services.errors import ContactRefused, InviteRefused, NotAllowed
 from services.ports import AuditEvent, Clock, PersonView, UnitOfWork, UnitOfWorkFactory
 
 
@@ -27,36 +29,47 @@ class IssuedInvite:
 
 
 class CreateInvite:
-    """An admin (or the CLI) makes a single-use, expiring deep-link invite for a person."""
+    """An admin (in the bot) or the operator (CLI, ``by=None``) makes a single-use,
+    expiring deep-link invite for an active person."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ttl_hours: int) -> None:
         self._uow, self._clock, self._ttl_hours = uow, clock, ttl_hours
 
     async def __call__(
-        self, person_code: str, created_by: str, bot_username: str | None
+        self, person: str | int, by: PersonView | None, bot_username: str | None
     ) -> IssuedInvite:
+        if by is not None and not (by.active and by.has(Role.ADMIN)):
+            raise NotAllowed("Приглашения создаёт только администратор.")
         token = secrets.token_urlsafe(24)
         now = self._clock.now()
         async with self._uow() as uow:
-            person = await uow.org.person_by_code(person_code)
-            if person is None or not person.active:
-                raise UnknownPersonError(person_code)
+            found = await (
+                uow.org.person_by_id(person)
+                if isinstance(person, int)
+                else uow.org.person_by_code(person)
+            )
+            if found is None or not found.active:
+                raise UnknownPersonError(str(person))
             invite = await uow.invites.add(
-                token_digest(token), person.id, created_by, now, self._ttl_hours
+                token_digest(token),
+                found.id,
+                by.code if by else SYSTEM_ACTOR,
+                now,
+                self._ttl_hours,
             )
             await uow.audit.append(
                 AuditEvent(
-                    created_by,
+                    by.code if by else SYSTEM_ACTOR,
                     "invite.created",
                     "person",
-                    person.code,
+                    found.code,
                     new={"invite_id": invite.id, "expires_at": invite.expires_at},
                 ),
                 now,
             )
             await uow.commit()
         link = f"https://t.me/{bot_username}?start={token}" if bot_username else None
-        return IssuedInvite(person, token, link)
+        return IssuedInvite(found, token, link)
 
 
 class LinkByInvite:
@@ -130,3 +143,37 @@ async def _link(
         now,
     )
     return replace(person, telegram_user_id=telegram_user_id)
+
+
+class IdentifyUser:
+    """Who is behind a Telegram account: the linked person (active or not), or None."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, telegram_user_id: int) -> PersonView | None:
+        async with self._uow() as uow:
+            return await uow.org.person_by_telegram(telegram_user_id)
+
+
+class ListUnlinkedPeople:
+    """Active people without a Telegram link: whom an admin may want to invite."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self) -> list[PersonView]:
+        async with self._uow() as uow:
+            return list(await uow.org.unlinked_people())
+
+
+class MarkBlocked:
+    """Remember that a person blocked the bot (403), or that they came back."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, telegram_user_id: int, *, blocked: bool) -> None:
+        async with self._uow() as uow:
+            await uow.links.mark_blocked(telegram_user_id, self._clock.now() if blocked else None)
+            await uow.commit()

@@ -86,7 +86,7 @@ def matches(record: Mapping[str, Any], flt: Mapping[str, Any]) -> bool:
     fields = {key.lower(): value for key, value in record.items()}
     for key, expected in flt.items():
         op, name = split_key(str(key))
-        if not name or name.lower() == "logic" or isinstance(expected, dict) and not op:
+        if not name or name.lower() == "logic" or (isinstance(expected, dict) and not op):
             raise RestError("INVALID_ARG_VALUE", f"Invalid filter: field '{key}' is not allowed")
         if not _check(op, fields.get(name.lower()), expected):
             return False

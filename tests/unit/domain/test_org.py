@@ -159,9 +159,7 @@ def test_a_chain_of_substitutes_ends_at_someone_present() -> None:
     assert org.effective_assignee("b", date(2026, 1, 10)) == ("c", "b")
 
 
-@pytest.mark.parametrize(
-    "links", [(("a", "b"), ("b", "a")), (("a", "b"), ("b", "c"), ("c", "b"))]
-)
+@pytest.mark.parametrize("links", [(("a", "b"), ("b", "a")), (("a", "b"), ("b", "c"), ("c", "b"))])
 def test_a_cycle_of_substitutes_leaves_the_item_with_the_addressee(
     links: tuple[tuple[str, str], ...],
 ) -> None:
@@ -174,7 +172,9 @@ def test_a_string_date_in_substitutes_is_read_too() -> None:
         {
             "timezone": "UTC",
             "people": [{"code": "a", "name": "A"}, {"code": "b", "name": "B"}],
-            "substitutes": [{"person": "a", "substitute": "b", "from": "2026-01-01", "to": "2026-01-02"}],
+            "substitutes": [
+                {"person": "a", "substitute": "b", "from": "2026-01-01", "to": "2026-01-02"}
+            ],
         }
     )
     assert org.substitutes[0].to_date == date(2026, 1, 2)

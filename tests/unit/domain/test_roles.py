@@ -14,5 +14,5 @@ def test_the_dc_director_is_named_in_russian() -> None:
 
 
 def test_company_and_unit_roles_split_all_roles() -> None:
-    assert COMPANY_ROLES | UNIT_ROLES == set(Role)
+    assert set(Role) == COMPANY_ROLES | UNIT_ROLES
     assert not COMPANY_ROLES & UNIT_ROLES

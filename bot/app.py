@@ -1,0 +1,111 @@
+"""The composition root: config -> database -> use cases -> dispatcher -> polling/webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import BotCommand
+from aiogram.utils.i18n import I18n
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
+from handlers import errors, fallback, start
+from models.db import Database, create_database
+from models.fsm_storage import SqlStorage
+from models.migrate import upgrade_to_head
+from models.uow import SqlUnitOfWork
+from models.update_ledger import UpdateLedger
+from services.ports import Clock
+from services.usecases import UseCases
+
+log = logging.getLogger("viza.bot")
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+
+@dataclass
+class Application:
+    settings: Settings
+    database: Database
+    clock: Clock
+    usecases: UseCases
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
+        database = create_database(settings.database.url, echo=settings.database.echo)
+        await upgrade_to_head(database)
+        clock = clock or SystemClock()
+        usecases = UseCases.build(
+            lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=settings.invites.ttl_hours
+        )
+        return cls(settings, database, clock, usecases)
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def make_bot(settings: Settings) -> Bot:
+    assert settings.telegram.token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_server))
+    return Bot(
+        token=settings.telegram.token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def make_storage(app: Application) -> BaseStorage:
+    if app.settings.redis.url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(app.settings.redis.url)
+    return SqlStorage(app.database)
+
+
+def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
+    dp = Dispatcher(storage=make_storage(app), usecases=app.usecases, bot_username=bot_username)
+    dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
+    dp.update.outer_middleware(WhoIsThis(app.usecases))
+    dp.update.outer_middleware(PersonLanguage(I18n(path=LOCALES, default_locale="ru")))
+    dp.include_routers(errors.router(), start.router(), fallback.router())
+    return dp
+
+
+COMMANDS = [
+    BotCommand(command="start", description="Главное меню"),
+    BotCommand(command="help", description="Справка"),
+    BotCommand(command="cancel", description="Прервать диалог"),
+]
+
+
+async def run_bot(app: Application) -> None:
+    """Run until cancelled: long polling, or the webhook server (PRODUCT §8)."""
+    bot = make_bot(app.settings)
+    try:
+        me = await bot.get_me()
+        username = app.settings.telegram.bot_username or me.username
+        dp = make_dispatcher(app, username)
+        await bot.set_my_commands(COMMANDS)
+        log.info("bot @%s started in %s mode", username, app.settings.telegram.mode)
+        if app.settings.telegram.mode == "webhook":
+            from bot.webhook import serve_webhook
+
+            await serve_webhook(app.settings, bot, dp)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(bot, handle_signals=False, close_bot_session=False)
+    finally:
+        await bot.session.close()
+
+
+async def wait_forever() -> None:
+    await asyncio.Event().wait()

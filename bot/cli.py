@@ -1,0 +1,92 @@
+"""The ``viza`` command (also ``python -m bot``).
+
+viza run                 the bot (with no Telegram token: the local sandbox)
+viza migrate             apply database migrations
+viza org import FILE     import the org directory (idempotent)
+viza invite PERSON       print a one-time invite link for a person
+viza audit verify        walk the audit hash chain
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+EXIT_CONFIG = 2
+EXIT_FAILED = 1
+
+Command = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="viza", description="Viza: approvals in Telegram")
+    parser.add_argument("--config", help="TOML config file (default: $VIZA_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (the sandbox when no token is set)")
+    sub.add_parser("migrate", help="apply database migrations")
+    org = sub.add_parser("org", help="org directory").add_subparsers(
+        dest="org_command", required=True
+    )
+    org_import = org.add_parser("import", help="import an org TOML file")
+    org_import.add_argument("file", type=Path)
+    invite = sub.add_parser("invite", help="make a one-time invite link")
+    invite.add_argument("person", help="the person's code in the org directory")
+    audit = sub.add_parser("audit", help="audit log").add_subparsers(
+        dest="audit_command", required=True
+    )
+    audit.add_parser("verify", help="verify the hash chain")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(
+        settings.logging.level,
+        json_lines=settings.logging.json_format,
+        secrets=_secrets(settings),
+    )
+    command = _command(args)
+    try:
+        return asyncio.run(command(settings, args))
+    except KeyboardInterrupt:
+        return 0
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _command(args: argparse.Namespace) -> Command:
+    from bot import commands
+
+    table: dict[str, Command] = {
+        "run": commands.run,
+        "migrate": commands.migrate,
+        "org": commands.org_import,
+        "invite": commands.invite,
+        "audit": commands.audit_verify,
+    }
+    return table[args.command]
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [
+        settings.telegram.token,
+        settings.telegram.webhook_secret,
+        settings.bitrix24.webhook_url,
+    ]
+    return [value.get_secret_value() for value in values if value is not None]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""/start, /help, linking (invite deep link, shared contact) and the main menu."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from handlers import keyboards, views
+from handlers.callbacks import InvitePerson, MenuAction
+from services.ports import PersonView
+from services.usecases import UseCases
+
+
+def router() -> Router:
+    r = Router(name="start")
+    r.message.register(start_with_invite, CommandStart(deep_link=True))
+    r.message.register(start, CommandStart())
+    r.message.register(show_help, Command("help"))
+    r.message.register(cancel, Command("cancel"))
+    r.message.register(contact_shared, F.contact)
+    r.callback_query.register(menu_help, MenuAction.filter(F.action == "help"))
+    r.callback_query.register(menu_invite, MenuAction.filter(F.action == "invite"))
+    r.callback_query.register(invite_person, InvitePerson.filter())
+    return r
+
+
+async def show_menu(message: Message, person: PersonView) -> None:
+    await message.answer(views.menu_text(person), reply_markup=keyboards.main_menu(person))
+
+
+async def start_with_invite(
+    message: Message, command: CommandObject, person: PersonView | None, usecases: UseCases
+) -> None:
+    assert message.from_user is not None
+    if person is not None and person.active:
+        await show_menu(message, person)
+        return
+    linked = await usecases.link_by_invite(message.from_user.id, command.args or "")
+    await message.answer(views.linked(linked), reply_markup=ReplyKeyboardRemove())
+    await show_menu(message, linked)
+
+
+async def start(message: Message, person: PersonView | None) -> None:
+    if person is None:
+        await message.answer(views.how_to_link(), reply_markup=keyboards.share_phone())
+    elif not person.active:
+        await message.answer(views.deactivated())
+    else:
+        await show_menu(message, person)
+
+
+async def show_help(message: Message) -> None:
+    await message.answer(views.help_text())
+
+
+async def cancel(message: Message, state: FSMContext, person: PersonView | None) -> None:
+    await state.clear()
+    await start(message, person)
+
+
+async def contact_shared(message: Message, person: PersonView | None, usecases: UseCases) -> None:
+    assert message.from_user is not None and message.contact is not None
+    if person is not None and person.active:
+        await show_menu(message, person)
+        return
+    contact = message.contact
+    linked = await usecases.link_by_contact(
+        message.from_user.id, contact.user_id, contact.phone_number
+    )
+    await message.answer(views.linked(linked), reply_markup=ReplyKeyboardRemove())
+    await show_menu(message, linked)
+
+
+async def menu_help(query: CallbackQuery) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(views.help_text())
+
+
+async def menu_invite(query: CallbackQuery, person: PersonView, usecases: UseCases) -> None:
+    from domain.roles import Role
+
+    if not person.has(Role.ADMIN):
+        await query.answer(views.admin_only(), show_alert=True)
+        return
+    people = await usecases.list_unlinked()
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if not people:
+        await query.message.answer(views.nobody_to_invite())
+        return
+    await query.message.answer(
+        views.choose_person_to_invite(), reply_markup=keyboards.invite_candidates(people)
+    )
+
+
+async def invite_person(
+    query: CallbackQuery,
+    callback_data: InvitePerson,
+    person: PersonView,
+    usecases: UseCases,
+    bot_username: str | None,
+) -> None:
+    issued = await usecases.create_invite(callback_data.person_id, person, bot_username)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            views.invite_created(issued.person.full_name, issued.link, issued.token)
+        )

@@ -1,0 +1,67 @@
+"""aiogram FSM storage on our own database, so a half-filled dialog survives a restart
+without Redis (when ``redis.url`` is set, the bot uses aiogram's RedisStorage instead)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from models.db import Database
+from models.tables import FsmRecord
+
+
+def storage_key(key: StorageKey) -> str:
+    parts = (key.bot_id, key.chat_id, key.user_id, key.thread_id, key.business_connection_id)
+    return ":".join("" if part is None else str(part) for part in parts) + f":{key.destiny}"
+
+
+class SqlStorage(BaseStorage):
+    """One row per key holding both state and data; a row with neither is deleted."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        async with self._database.sessions() as session:
+            record = await self._record(session, key)
+            record.state = value
+            await self._save(session, record)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._database.sessions() as session:
+            record = await session.get(FsmRecord, storage_key(key))
+            return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        async with self._database.sessions() as session:
+            record = await self._record(session, key)
+            record.data = dict(data) or None
+            await self._save(session, record)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._database.sessions() as session:
+            record = await session.get(FsmRecord, storage_key(key))
+            return dict(record.data or {}) if record else {}
+
+    async def close(self) -> None:
+        """The database belongs to the application; nothing to close here."""
+
+    async def _record(self, session: AsyncSession, key: StorageKey) -> FsmRecord:
+        found = await session.get(FsmRecord, storage_key(key))
+        return found or FsmRecord(key=storage_key(key), updated_at=datetime.now(UTC))
+
+    async def _save(self, session: AsyncSession, record: FsmRecord) -> None:
+        if record.state is None and not record.data:
+            await session.execute(delete(FsmRecord).where(col(FsmRecord.key) == record.key))
+        else:
+            record.updated_at = datetime.now(UTC)
+            session.add(record)
+        await session.commit()

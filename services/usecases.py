@@ -1,0 +1,41 @@
+"""The set of use cases the Telegram handlers call, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.linking import (
+    CreateInvite,
+    IdentifyUser,
+    LinkByContact,
+    LinkByInvite,
+    ListUnlinkedPeople,
+    MarkBlocked,
+)
+from services.org_admin import ImportOrg, VerifyAuditChain
+from services.ports import Clock, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class UseCases:
+    identify: IdentifyUser
+    create_invite: CreateInvite
+    link_by_invite: LinkByInvite
+    link_by_contact: LinkByContact
+    list_unlinked: ListUnlinkedPeople
+    mark_blocked: MarkBlocked
+    import_org: ImportOrg
+    verify_audit: VerifyAuditChain
+
+    @classmethod
+    def build(cls, uow: UnitOfWorkFactory, clock: Clock, *, invite_ttl_hours: int) -> UseCases:
+        return cls(
+            identify=IdentifyUser(uow),
+            create_invite=CreateInvite(uow, clock, invite_ttl_hours),
+            link_by_invite=LinkByInvite(uow, clock),
+            link_by_contact=LinkByContact(uow, clock),
+            list_unlinked=ListUnlinkedPeople(uow),
+            mark_blocked=MarkBlocked(uow, clock),
+            import_org=ImportOrg(uow, clock),
+            verify_audit=VerifyAuditChain(uow),
+        )
