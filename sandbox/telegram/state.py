@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,8 @@ class Emulator:
         self._seq = 0
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
+        # Set by the server: starts delivering a bot's updates to its new webhook.
+        self.on_webhook_set: Callable[[BotState], None] = lambda bot: None
         for spec in self.config.bots:
             self._add_bot(spec)
 

@@ -1,0 +1,40 @@
+"""The SQL FSM storage and the update ledger on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram.fsm.storage.base import StorageKey
+
+from models.fsm_storage import SqlStorage
+from models.update_ledger import UpdateLedger
+
+
+async def test_state_and_data_survive_a_new_storage_object(database):
+    key = StorageKey(bot_id=1, chat_id=42, user_id=42)
+    first = SqlStorage(database)
+    await first.set_state(key, "Memo:title")
+    await first.update_data(key, {"title": "Закупка шин", "amount": "1200.50"})
+    second = SqlStorage(database)
+    assert await second.get_state(key) == "Memo:title"
+    assert await second.get_data(key) == {"title": "Закупка шин", "amount": "1200.50"}
+    other = StorageKey(bot_id=1, chat_id=43, user_id=43)
+    assert await second.get_state(other) is None
+
+
+async def test_clearing_state_and_data_removes_the_record(database):
+    key = StorageKey(bot_id=1, chat_id=7, user_id=7)
+    storage = SqlStorage(database)
+    await storage.set_state(key, "S:a")
+    await storage.set_data(key, {"x": 1})
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    assert await storage.get_state(key) is None
+    assert await storage.get_data(key) == {}
+
+
+async def test_an_update_is_claimed_exactly_once_even_concurrently(database, clock):
+    ledger = UpdateLedger(database)
+    results = await asyncio.gather(*(ledger.claim(1, 555, clock.now()) for _ in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+    assert await ledger.claim(2, 555, clock.now())
