@@ -102,7 +102,9 @@ class UnexpectedResponse(Bitrix24Error):
     """
 
     def __init__(self, description: str, *, http_status: int, method: str | None) -> None:
-        super().__init__(f"HTTP_{http_status}", description, http_status=http_status, method=method)
+        super().__init__(
+            f"HTTP_{http_status}", description, http_status=http_status, method=method
+        )
         self.retryable = http_status >= 500
 
 
@@ -115,7 +117,12 @@ class Bitrix24TransportError(Bitrix24Error):
     retryable = True
 
     def __init__(
-        self, description: str, *, method: str | None, connected: bool, code: str = "TRANSPORT_ERROR"
+        self,
+        description: str,
+        *,
+        method: str | None,
+        connected: bool,
+        code: str = "TRANSPORT_ERROR",
     ) -> None:
         super().__init__(code, description, method=method)
         self.connected = connected

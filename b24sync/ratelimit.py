@@ -78,5 +78,5 @@ class Backoff:
         self._rng = rng or random.Random()
 
     def delay(self, attempt: int) -> float:
-        ceiling = min(self.cap, self.base * (2 ** min(attempt, 32)))
+        ceiling = min(self.cap, self.base * 2.0 ** min(attempt, 32))
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)

@@ -54,8 +54,9 @@ class WebhookUrl:
     def rebased(self, location: str) -> WebhookUrl | None:
         """The webhook at the base of ``location`` (a redirect target), if it keeps our
         user id and secret; ``None`` otherwise."""
+        bare = urlsplit(location)._replace(query="", fragment="").geturl()
         try:
-            moved = WebhookUrl.parse(location.rsplit("/", 1)[0] + "/")
+            moved = WebhookUrl.parse(bare.rsplit("/", 1)[0] + "/")
         except ValueError:
             return None
         if (moved.user_id, moved.secret) != (self.user_id, self.secret):

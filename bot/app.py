@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,10 +13,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand
-from aiogram.utils.i18n import I18n
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.i18n import make_i18n
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
 from handlers import errors, fallback, start
 from models.db import Database, create_database
@@ -29,7 +28,6 @@ from services.ports import Clock
 from services.usecases import UseCases
 
 log = logging.getLogger("viza.bot")
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 
 @dataclass
@@ -75,7 +73,7 @@ def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
     dp = Dispatcher(storage=make_storage(app), usecases=app.usecases, bot_username=bot_username)
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
-    dp.update.outer_middleware(PersonLanguage(I18n(path=LOCALES, default_locale="ru")))
+    dp.update.outer_middleware(PersonLanguage(make_i18n()))
     dp.include_routers(errors.router(), start.router(), fallback.router())
     return dp
 

@@ -55,4 +55,7 @@ def setup_logging(level: str, *, json_lines: bool, secrets: Iterable[str]) -> No
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.INFO))
+    # Library chatter stays out of the operator's way unless asked for with DEBUG.
+    quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    for name in ("alembic", "aiohttp.access", "aiogram.event"):
+        logging.getLogger(name).setLevel(quiet)

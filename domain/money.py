@@ -49,7 +49,10 @@ def amount_from_number(value: float | int) -> Decimal:
     if not math.isfinite(value):
         raise AmountError("сумма не распознана")
     d = Decimal(repr(value))
-    if abs(d) <= MAX_AMOUNT and d.quantize(KOPECK) != d:
+    if 0 < d <= MAX_AMOUNT:
+        q = d.quantize(KOPECK)
+        if q == d:
+            return q
         # Binary artefacts (0.1 + 0.2) vanish at 15 significant digits.
         d = Decimal(format(value, ".15g"))
     return _checked(d, None)
@@ -112,7 +115,7 @@ def _is_digits(s: str) -> bool:
 
 
 def _normalize_separators(body: str) -> str | None:
-    """«1.234.567,89», «1,234,567.89», «1234,5», «1'234» -> «1234567.89»...; None if not a number."""
+    """«1.234.567,89», «1,234,567.89», «1'234» -> «1234567.89»...; None if not a number."""
     if not body or len(body) > 40:
         return None
     last = max(body.rfind(","), body.rfind("."))

@@ -40,21 +40,31 @@ def duplicate_key(
     inn: str, invoice_number: str | None, amount: Decimal, purpose: str = ""
 ) -> DuplicateKey:
     """Same INN + invoice number + amount. Without an invoice number the purpose stands in."""
-    invoice = _INVOICE_NOISE.sub("", invoice_number or "").casefold().lstrip("0")
+    invoice = invoice_number or ""
+    if not invoice.isalnum():
+        invoice = _INVOICE_NOISE.sub("", invoice)
+    invoice = invoice.casefold().lstrip("0")
     if not invoice:
         invoice = "~" + " ".join(purpose.casefold().split())
     return inn, invoice, amount
 
 
 def row_key(row: PaymentRow) -> DuplicateKey:
-    return duplicate_key(row.inn, row.invoice_number, row.amount, row.purpose)
+    invoice = row.invoice_number
+    if invoice and invoice.isalnum() and invoice[0] != "0":
+        return row.inn, invoice.casefold(), row.amount  # the usual case, kept cheap
+    return duplicate_key(row.inn, invoice, row.amount, row.purpose)
 
 
 def duplicates_in_file(rows: Sequence[PaymentRow]) -> tuple[RegisterWarning, ...]:
     """One warning per group of rows sharing a duplicate key, in file order."""
-    groups: dict[DuplicateKey, list[PaymentRow]] = defaultdict(list)
+    first: dict[DuplicateKey, PaymentRow] = {}
+    groups: dict[DuplicateKey, list[PaymentRow]] = {}
     for row in rows:
-        groups[row_key(row)].append(row)
+        key = row_key(row)
+        seen = first.setdefault(key, row)
+        if seen is not row:
+            groups.setdefault(key, [seen]).append(row)
     return tuple(
         RegisterWarning(
             WarningKind.DUPLICATE_IN_FILE,
@@ -62,7 +72,6 @@ def duplicates_in_file(rows: Sequence[PaymentRow]) -> tuple[RegisterWarning, ...
             f"{_places(group)}: возможный дубль — {_describe(group[0])}",
         )
         for group in groups.values()
-        if len(group) > 1
     )
 
 

@@ -13,7 +13,16 @@ from services.linking import (
     MarkBlocked,
 )
 from services.org_admin import ImportOrg, VerifyAuditChain
-from services.ports import Clock, UnitOfWorkFactory
+from services.ports import Clock
+from services.register_ports import RegisterUowFactory
+from services.registers import (
+    CancelDraft,
+    ChangePaymentDate,
+    RegisterRules,
+    ShowRegister,
+    SubmitRegister,
+    UploadRegister,
+)
 
 
 @dataclass(frozen=True)
@@ -26,9 +35,22 @@ class UseCases:
     mark_blocked: MarkBlocked
     import_org: ImportOrg
     verify_audit: VerifyAuditChain
+    upload_register: UploadRegister
+    show_register: ShowRegister
+    change_payment_date: ChangePaymentDate
+    cancel_draft: CancelDraft
+    submit_register: SubmitRegister
 
     @classmethod
-    def build(cls, uow: UnitOfWorkFactory, clock: Clock, *, invite_ttl_hours: int) -> UseCases:
+    def build(
+        cls,
+        uow: RegisterUowFactory,
+        clock: Clock,
+        *,
+        invite_ttl_hours: int,
+        register_rules: RegisterRules | None = None,
+    ) -> UseCases:
+        rules = register_rules or RegisterRules()
         return cls(
             identify=IdentifyUser(uow),
             create_invite=CreateInvite(uow, clock, invite_ttl_hours),
@@ -38,4 +60,9 @@ class UseCases:
             mark_blocked=MarkBlocked(uow, clock),
             import_org=ImportOrg(uow, clock),
             verify_audit=VerifyAuditChain(uow),
+            upload_register=UploadRegister(uow, clock, rules),
+            show_register=ShowRegister(uow, clock, rules),
+            change_payment_date=ChangePaymentDate(uow, clock, rules),
+            cancel_draft=CancelDraft(uow, clock, rules),
+            submit_register=SubmitRegister(uow, clock, rules),
         )

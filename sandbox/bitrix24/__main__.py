@@ -23,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--secret", default="sandbox-secret", help="webhook secret")
     parser.add_argument("--burst", type=float, default=50.0, help="leaky bucket size (0: off)")
     parser.add_argument("--drain", type=float, default=2.0, help="leaky bucket drain per second")
-    parser.add_argument("--seed", type=Path, help='JSON file {"users": [...], "departments": [...]}')
+    parser.add_argument(
+        "--seed", type=Path, help='JSON file {"users": [...], "departments": [...]}'
+    )
     return parser
 
 

@@ -20,7 +20,8 @@ SYSTEM_TYPES = {"lead": 1, "deal": 2, "contact": 3, "company": 4, "quote": 7, "s
 STANDARD_FIELDS = {
     "title", "stageId", "categoryId", "assignedById", "opened", "opportunity", "currencyId",
     "comments", "sourceId", "sourceDescription", "begindate", "closedate", "observers",
-    "contactId", "contactIds", "companyId", "originatorId", "originId", "xmlId", "isManualOpportunity",
+    "contactId", "contactIds", "companyId", "originatorId", "originId", "xmlId",
+    "isManualOpportunity",
 }  # fmt: skip
 _STAGE = re.compile(r"^DT(\d+)_(\d+):")
 
@@ -134,7 +135,11 @@ def _owner_type(entity_type: str) -> int | None:
 
 def comment_add(state: State, params: Params, ctx: CallContext) -> MethodResult:
     fields = params.get("fields")
-    if not isinstance(fields, dict) or not fields.get("ENTITY_ID") or not fields.get("ENTITY_TYPE"):
+    if (
+        not isinstance(fields, dict)
+        or not fields.get("ENTITY_ID")
+        or not fields.get("ENTITY_TYPE")
+    ):
         raise RestError("100", "Required fields are not provided")
     if not str(fields.get("COMMENT") or "").strip():
         raise RestError("INVALID_ARG_VALUE", "Empty comment")

@@ -10,16 +10,23 @@ from .params import Params, as_int, pick
 from .protocol import MethodResult, RestError, paginate
 from .state import CallContext, State
 
-_USER_CONTROL = {"sort", "order", "start", "admin_mode", "select", "image_resize", "filter", "auth"}
+_USER_CONTROL = {
+    "sort",
+    "order",
+    "start",
+    "admin_mode",
+    "select",
+    "image_resize",
+    "filter",
+    "auth",
+}
 _DEPT_FILTERS = {"id", "name", "sort", "parent", "uf_head"}
 
 
 def _user_filter(params: Params) -> dict[str, Any]:
     nested = pick(params, "FILTER")
     flt: dict[str, Any] = dict(nested) if isinstance(nested, dict) else {}
-    for key, value in params.items():
-        if key.lower() not in _USER_CONTROL:
-            flt[key] = value
+    flt.update({key: value for key, value in params.items() if key.lower() not in _USER_CONTROL})
     return flt
 
 

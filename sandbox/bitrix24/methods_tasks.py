@@ -111,7 +111,9 @@ def task_add(state: State, params: Params, ctx: CallContext) -> MethodResult:
 def task_get(state: State, params: Params, ctx: CallContext) -> MethodResult:
     task_id = as_int(pick(params, "taskId"))
     if task_id is None:
-        raise RestError("100", "CTaskItem All parameters in the constructor must have real class type")
+        raise RestError(
+            "100", "CTaskItem All parameters in the constructor must have real class type"
+        )
     task = state.tasks.get(task_id)
     if task is None:
         raise _core("Task not found or access denied")

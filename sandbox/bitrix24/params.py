@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 Params = dict[str, Any]
 
@@ -107,9 +107,9 @@ async def _read_multipart(request: web.Request) -> Params:
     pairs: list[tuple[str, Any]] = []
     reader = await request.multipart()
     async for part in reader:
-        if not hasattr(part, "read") or part.name is None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
             continue
-        data = await part.read(decode=False)  # type: ignore[union-attr]
+        data = await part.read(decode=False)
         if part.filename:  # a file part arrives as [name, base64], like fileContent
             pairs.append((part.name, [part.filename, base64.b64encode(data).decode()]))
         else:

@@ -64,11 +64,13 @@ class Portal:
         """Run one method (``batch`` included); raises :class:`RestError` on failure."""
         started = time.time()
         if method == "batch":
-            outcome = run_batch(params, ctx, lambda m, p, c: self._single(m, p, c), log)
+            outcome = run_batch(params, ctx, self._single, log)
             return outcome, Timing(started, time.time())
         return self._single(method, params, ctx)
 
-    def _single(self, method: str, params: Params, ctx: CallContext) -> tuple[MethodResult, Timing]:
+    def _single(
+        self, method: str, params: Params, ctx: CallContext
+    ) -> tuple[MethodResult, Timing]:
         handler = METHODS.get(method)
         if handler is None:
             raise method_not_found()

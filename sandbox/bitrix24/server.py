@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .control import add_control_routes
+from .control import add_control_routes, seed
 from .faults import Fault, FaultBook
 from .params import BadParams, read_params
 from .portal import EmulatorConfig, Portal
@@ -49,7 +49,10 @@ class Bitrix24Emulator:
         self.host = host
         self.port = port
         self.app = web.Application(client_max_size=256 * 1024 * 1024)
-        for pattern in ("/rest/{user}/{secret}/{method}", "/{prefix}/rest/{user}/{secret}/{method}"):
+        for pattern in (
+            "/rest/{user}/{secret}/{method}",
+            "/{prefix}/rest/{user}/{secret}/{method}",
+        ):
             self.app.router.add_route("*", pattern, self._rest)
         self.app.router.add_route("*", "/rest/{method}", self._no_auth)
         add_control_routes(self.app, self)
@@ -77,15 +80,17 @@ class Bitrix24Emulator:
         assert self._runner is not None, "start() first"
         self._site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
         await self._site.start()
-        server = self._site._server
-        if self.port == 0 and server is not None:
-            self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        if self.port == 0:
+            self.port = int(self._runner.addresses[-1][1])
 
     async def pause(self) -> None:
-        """Stop listening: new connections are refused until :meth:`resume`."""
+        """Go away: drop open connections and refuse new ones until :meth:`resume`."""
         if self._site is not None:
             await self._site.stop()
             self._site = None
+        server = self._runner.server if self._runner is not None else None
+        for connection in server.connections if server is not None else []:
+            connection.force_close()
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -148,6 +153,7 @@ class Bitrix24Emulator:
             return _failed(RestError("ERROR_ARGUMENT", str(exc)))
         ctx = CallContext(self.config.user_id, f"{request.scheme}://{request.host}", time.time())
         log: list[dict[str, Any]] = []
+        error: str | None
         try:
             outcome, timing = self.portal.execute(method, params, ctx, log)
         except RestError as exc:
@@ -191,7 +197,20 @@ class Bitrix24Emulator:
             return None
         self.faults.take({"redirect"}, method)
         tail = request.path_qs.split("/rest/", 1)[1]
-        return web.Response(status=fault.status or 302, headers={"Location": f"{target}/rest/{tail}"})
+        return web.Response(
+            status=fault.status or 302, headers={"Location": f"{target}/rest/{tail}"}
+        )
+
+    def seed(
+        self,
+        users: list[dict[str, Any]] | None = None,
+        departments: list[dict[str, Any]] | None = None,
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Add users and departments (Bitrix24 shapes: ``ID``, ``NAME``, ``UF_DEPARTMENT``...)."""
+        body = {"users": users or [], "departments": departments or [], "replace": replace}
+        seed(self.portal.state, body)
 
     def add_fault(self, spec: dict[str, Any]) -> Fault:
         """Switch on a fault (see :mod:`sandbox.bitrix24.faults`)."""

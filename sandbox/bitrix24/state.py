@@ -71,9 +71,7 @@ def new_state(admin_id: int) -> State:
     return state
 
 
-def _add_storage(
-    state: State, owner: int, name: str, entity_type: str, entity_id: str
-) -> None:
+def _add_storage(state: State, owner: int, name: str, entity_type: str, entity_id: str) -> None:
     storage_id = state.next_id("storage")
     root_id = state.next_id("disk")
     now = State.clock()

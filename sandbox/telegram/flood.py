@@ -33,7 +33,7 @@ class FloodSettings:
         unknown = set(changes) - set(asdict(self))
         if unknown:
             raise ValueError(f"unknown flood settings: {sorted(unknown)}")
-        typed = {key: _typed(key, value) for key, value in changes.items()}
+        typed: dict[str, Any] = {key: _typed(key, value) for key, value in changes.items()}
         return replace(self, **typed)
 
 

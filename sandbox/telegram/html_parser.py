@@ -100,7 +100,8 @@ class _Parser:
     def _entity(self) -> None:
         decoded = _decode_entity(self.text, self.pos)
         if decoded is None:
-            raise HtmlError(f"Unsupported HTML entity at byte offset {self._byte_offset(self.pos)}")
+            offset = self._byte_offset(self.pos)
+            raise HtmlError(f"Unsupported HTML entity at byte offset {offset}")
         self._emit(decoded[0])
         self.pos += decoded[1]
 
@@ -200,12 +201,12 @@ class _Parser:
 
     def _close(self, tag: _OpenTag) -> None:
         length = self.length - tag.start
-        language = tag.attributes.get("class", "").removeprefix("language-")
+        css_class = tag.attributes.get("class", "")
         parent = self.stack[-1] if self.stack else None
-        if tag.name == "code" and parent is not None and parent.name == "pre" and language:
-            if tag.attributes.get("class", "").startswith("language-"):
-                parent.attributes["language"] = language
-                return
+        in_pre = tag.name == "code" and parent is not None and parent.name == "pre"
+        if in_pre and parent is not None and css_class.startswith("language-"):
+            parent.attributes["language"] = css_class.removeprefix("language-")
+            return
         if length <= 0:
             return
         entity = _entity_for(tag, length)

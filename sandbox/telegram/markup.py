@@ -20,6 +20,7 @@ _INLINE_ACTIONS = (
     "callback_game", "pay",
 )  # fmt: skip
 _MARKUP_ERROR = "can't parse reply keyboard markup JSON object"
+_BUTTON_ERROR = "can't parse inline keyboard button"
 
 
 @dataclass(frozen=True)
@@ -123,14 +124,12 @@ def _inline_keyboard(value: object) -> InlineKeyboard | None:
 
 def _inline_button(item: object) -> InlineButton:
     if not isinstance(item, dict):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(f"{_BUTTON_ERROR}: InlineKeyboardButton must be an Object")
     text = item.get("text")
     if not isinstance(text, str):
-        raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
+        raise bad_request(f'{_BUTTON_ERROR}: Field "text" must be of type String')
     if not any(key in item for key in _INLINE_ACTIONS):
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
+        raise bad_request(f"{_BUTTON_ERROR}: Text buttons are unallowed in the inline keyboard")
     data = item.get("callback_data")
     if "callback_data" in item and not _valid_callback_data(data):
         raise bad_request("BUTTON_DATA_INVALID")

@@ -28,11 +28,11 @@ class Signal:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, timeout: float) -> bool:
-        """True if notified within `timeout` seconds."""
+    async def wait(self, seconds: float) -> bool:
+        """True if notified within `seconds`."""
         event = self._event
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout)
+            await asyncio.wait_for(event.wait(), seconds)
             return True
         return False
 

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
 from sandbox.telegram.errors import ApiError, bad_request, entity_too_large
 
@@ -109,7 +109,7 @@ async def read_params(request: web.Request) -> Params:
             values.update(body)
             return Params(values)
         if content_type == "multipart/form-data":
-            return await _read_multipart(request, values)
+            return await read_multipart(await request.multipart(), values)
         if request.can_read_body:
             values.update({key: str(value) for key, value in (await request.post()).items()})
     except ApiError:
@@ -119,9 +119,9 @@ async def read_params(request: web.Request) -> Params:
     return Params(values)
 
 
-async def _read_multipart(request: web.Request, values: dict[str, Any]) -> Params:
+async def read_multipart(reader: MultipartReader, values: dict[str, Any]) -> Params:
+    """Parameters from a multipart body: parts with a file name are uploads."""
     uploads: dict[str, Upload] = {}
-    reader = await request.multipart()
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue

@@ -33,7 +33,7 @@ class BotSpec:
 
     @classmethod
     def parse(cls, spec: str) -> BotSpec:
-        """"TOKEN" or "TOKEN@username"."""
+        """ "TOKEN" or "TOKEN@username"."""
         token, _, username = spec.strip().partition("@")
         return cls(token, username or None)
 
@@ -75,6 +75,8 @@ class BotState:
         }  # fmt: skip
 
     def forget_conversations(self) -> None:
+        for chat in self.chats.values():
+            chat.signal.notify()  # waiting readers re-read and see the chat is gone
         self.chats.clear()
         self.callbacks.clear()
         self.updates.clear()
@@ -139,10 +141,10 @@ class Emulator:
         for bot in self.bots.values():
             if selector in {bot.token, str(bot.id), bot.username, f"@{bot.username}"}:
                 return bot
-        bot = None if ":" not in selector else self.bot_for_token(selector)
-        if bot is None:
+        created = self.bot_for_token(selector) if ":" in selector else None
+        if created is None:
             raise ControlError(404, f"unknown bot {selector!r}")
-        return bot
+        return created
 
     def user(self, user_id: int) -> UserProfile:
         user = self.users.get(user_id)

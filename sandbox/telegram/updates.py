@@ -53,14 +53,14 @@ class UpdateQueue:
         self._pending.clear()
         self.signal.notify()
 
-    async def poll(self, offset: int | None, limit: int | None, timeout: float) -> list[Any]:
-        """getUpdates: confirm, then wait up to `timeout` s for something to return."""
+    async def poll(self, offset: int | None, limit: int | None, seconds: float) -> list[Any]:
+        """getUpdates: confirm, then wait up to `seconds` for something to return."""
         self._poll_generation += 1
         generation = self._poll_generation
         self.signal.notify()  # wakes an older poll so that it ends with 409
         if offset is not None:
             self.confirm(offset)
-        deadline = time.monotonic() + min(max(timeout, 0.0), MAX_TIMEOUT)
+        deadline = time.monotonic() + min(max(seconds, 0.0), MAX_TIMEOUT)
         while not self._pending and (remaining := deadline - time.monotonic()) > 0:
             await self.signal.wait(remaining)
             if generation != self._poll_generation:

@@ -76,6 +76,7 @@ def attachment_view(stored: StoredFile | None, file_url: FileUrl) -> dict[str, A
 def message_view(message: StoredMessage, file_url: FileUrl) -> dict[str, Any]:
     body = message.text or message.caption
     markup = message.keyboard_markup
+    keyboard = markup if isinstance(markup, ReplyKeyboard) else None
     inline = message.inline_keyboard
     return {
         "message_id": message.message_id,
@@ -93,7 +94,7 @@ def message_view(message: StoredMessage, file_url: FileUrl) -> dict[str, Any]:
             [{"text": b.text, "callback_data": b.callback_data, "url": b.url} for b in row]
             for row in (inline.rows if inline else ())
         ],
-        "reply_keyboard": reply_keyboard_view(markup if isinstance(markup, ReplyKeyboard) else None),
+        "reply_keyboard": reply_keyboard_view(keyboard),
         "remove_keyboard": isinstance(markup, RemoveKeyboard),
         "force_reply": isinstance(markup, ForceReply),
         "document": attachment_view(message.document, file_url),

@@ -1,0 +1,134 @@
+"""Rows of a table (a sheet or a CSV file) below a found header, turned into payments.
+
+Blank rows are skipped (only the recognised columns count, so a pre-numbered empty template
+row is blank). A row with an empty INN cell that starts with «Итого», «Всего» or «Total» is a
+totals row, not a payment; below the first totals row, rows without INN and amount (signatures,
+notes) are ignored, while rows that have them are still read as payments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from domain.money import AmountError, format_amount
+from domain.register_checks import duplicates_in_file
+from domain.register_fields import build_row, cell_amount
+from domain.registers_rows import PaymentRow, RegisterIssue, RegisterWarning, WarningKind
+from formats.registers.header import HeaderMatch
+from formats.registers.limits import ReadLimits, too_many_rows
+
+_TOTAL_WORDS = ("итого", "всего", "total")
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    """Valid rows, row errors, and in-file warnings (duplicates, a totals row that disagrees)."""
+
+    rows: tuple[PaymentRow, ...]
+    errors: tuple[RegisterIssue, ...]
+    warnings: tuple[RegisterWarning, ...]
+
+
+def parse_table(
+    rows: Sequence[list[Any]], lines: Sequence[int], header: HeaderMatch, limits: ReadLimits
+) -> TableResult:
+    """Read every row after `header.index`; `lines[i]` is the line the user sees for rows[i]."""
+    width = max(header.columns.values()) + 1
+    pick = itemgetter(*header.indices(-1))
+    payments: list[PaymentRow] = []
+    errors: list[RegisterIssue] = []
+    totals: list[tuple[int, object]] = []
+    failed = 0
+    for i in range(header.index + 1, len(rows)):
+        row = rows[i]
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+        row.append(None)  # index -1: the cell of every absent column
+        cells = pick(row)
+        inn = cells[1]
+        # Hot path: a non-empty INN cell means a payment row; the rest is classified slowly.
+        if (type(inn) is not str or not inn or inn[0] <= " ") and _not_a_payment(
+            row, cells, header, totals, lines[i]
+        ):
+            continue
+        payment, problems = build_row(lines[i], cells)
+        if payment is not None:
+            payments.append(payment)
+        else:
+            failed += 1
+            errors.extend(RegisterIssue(lines[i], f"Строка {lines[i]}: {p}") for p in problems)
+    if len(payments) + failed > limits.max_rows:
+        raise too_many_rows(limits)
+    found = tuple(payments)
+    warnings = duplicates_in_file(found) + _totals_check(found, totals, bool(errors))
+    return TableResult(found, tuple(errors), warnings)
+
+
+def _not_a_payment(
+    row: list[Any],
+    cells: Sequence[object],
+    header: HeaderMatch,
+    totals: list[tuple[int, object]],
+    line: int,
+) -> bool:
+    """Blank rows, totals rows (recorded in `totals`) and the footer below them."""
+    if _is_blank(cells):
+        return True
+    if not _is_empty(cells[1]):
+        return False
+    if _is_totals(row):
+        totals.append((line, row[header.columns["amount"]]))
+        return True
+    return bool(totals) and _is_empty(cells[2])  # signatures and notes below «Итого»
+
+
+def _is_blank(cells: Sequence[object]) -> bool:
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is str and cell.isspace():
+            continue
+        return False
+    return True
+
+
+def _is_empty(cell: object) -> bool:
+    return cell is None or cell == "" or (type(cell) is str and cell.isspace())
+
+
+def _is_totals(row: Sequence[object]) -> bool:
+    for cell in row:
+        if type(cell) is str:
+            head = cell.lstrip()[:6].casefold()
+            for word in _TOTAL_WORDS:
+                if head.startswith(word) and not head[len(word) : len(word) + 1].isalpha():
+                    return True
+    return False
+
+
+def _totals_check(
+    rows: tuple[PaymentRow, ...], totals: list[tuple[int, object]], has_errors: bool
+) -> tuple[RegisterWarning, ...]:
+    """A single totals row must agree with the payments (only checked for a clean RUB file)."""
+    if len(totals) != 1 or has_errors or any(r.currency != "RUB" for r in rows):
+        return ()
+    line, cell = totals[0]
+    try:
+        stated = cell_amount(cell)
+    except AmountError:
+        return ()
+    actual = sum((r.amount for r in rows), Decimal("0.00"))
+    if stated == actual:
+        return ()
+    return (
+        RegisterWarning(
+            WarningKind.TOTALS_MISMATCH,
+            (line,),
+            f"Строка {line}: в строке «Итого» {format_amount(stated)} ₽, "
+            f"а сумма платежей — {format_amount(actual)} ₽",
+        ),
+    )

@@ -1,0 +1,161 @@
+"""What the register use cases need from storage, and the views of a register they return.
+
+The SQL adapter is `models.register_repo.SqlRegisterRepository`; `SqlUnitOfWork` carries it
+as ``registers``. Repositories never commit: the use case's unit of work does, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from domain.registers_rows import PaymentRow, RegisterWarning
+from services.ports import UnitOfWork
+
+
+class RegisterStatus(StrEnum):
+    """Where a register is. Issue 4 adds the approval route's states after ``submitted``."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+
+class ItemStatus(StrEnum):
+    """An item's state; the approval route (issue 4) moves it on from ``pending``."""
+
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class DealerCenterRef:
+    """A DC as the upload flow names it."""
+
+    id: int
+    code: str
+    name: str
+    city: str
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """The sum and count of one expense category (None: rows without one)."""
+
+    category: str | None
+    amount: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    """A register as its summary card shows it.
+
+    Invariants: ``totals`` maps currency -> sum of all items in it; ``by_category`` covers
+    RUB items only, largest first; ``version`` grows with every change of the register.
+    """
+
+    id: int
+    version: int
+    status: RegisterStatus
+    dc: DealerCenterRef
+    uploaded_by_id: int
+    payment_date: date
+    earliest_payment_date: date
+    item_count: int
+    totals: Mapping[str, Decimal]
+    by_category: tuple[CategoryTotal, ...]
+    warnings: tuple[str, ...]
+    filename: str
+    created_at: datetime
+
+    @property
+    def total(self) -> Decimal:
+        """The RUB total."""
+        return self.totals.get("RUB", Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class PriorPayment:
+    """An item of an earlier register, as the 30-day duplicate check needs it."""
+
+    inn: str
+    invoice_number: str | None
+    amount: Decimal
+    purpose: str
+    register_id: int
+    register_created_at: datetime
+    dc_code: str
+    dc_name: str
+
+
+@dataclass(frozen=True)
+class NewRegisterFile:
+    filename: str
+    content: bytes
+    sha256: str
+    telegram_file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRegister:
+    """A clean parse ready to store as a draft. ``notes`` maps a file line to the duplicate
+    warnings about it; ``over_threshold`` holds the lines that also go to the general
+    director."""
+
+    dc_id: int
+    uploaded_by_id: int
+    payment_date: date
+    source_format: str
+    rows: Sequence[PaymentRow]
+    warnings: Sequence[RegisterWarning]
+    file: NewRegisterFile
+    created_at: datetime
+    notes: Mapping[int, str] = field(default_factory=dict)
+    over_threshold: Collection[int] = frozenset()
+
+
+class RegisterRepository(Protocol):
+    async def dealer_centers_served_by(self, person_id: int) -> Sequence[DealerCenterRef]:
+        """The DCs whose books ``person_id`` keeps, by name."""
+        ...
+
+    async def accountants_for(self, person_id: int) -> Sequence[tuple[str, str]]:
+        """(accountant's full name, DC name) of the DCs ``person_id`` directs."""
+        ...
+
+    async def prior_payments(
+        self, inns: Collection[str], since: datetime
+    ) -> Sequence[PriorPayment]:
+        """Items with one of ``inns`` in registers uploaded at or after ``since`` and not
+        cancelled, of any DC: one query."""
+        ...
+
+    async def add_draft(self, draft: NewRegister) -> int:
+        """Store register, items and file; return the register id."""
+        ...
+
+    async def summary(self, register_id: int) -> RegisterSummary | None: ...
+
+    async def change_draft(
+        self,
+        register_id: int,
+        expected_version: int,
+        now: datetime,
+        *,
+        status: RegisterStatus | None = None,
+        payment_date: date | None = None,
+    ) -> bool:
+        """Set the fields given and bump the version, only if the register is still a draft
+        at ``expected_version``; False when someone changed it first."""
+        ...
+
+
+class RegisterUnitOfWork(UnitOfWork, Protocol):
+    registers: RegisterRepository
+
+
+RegisterUowFactory = Callable[[], RegisterUnitOfWork]

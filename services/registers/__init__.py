@@ -1,0 +1,34 @@
+"""Payment-register use cases (PRODUCT §3): upload by file, then the draft's date, cancel and
+submit. The approval route itself (issue 4) builds on the submitted register."""
+
+from services.registers.drafts import CancelDraft, ChangePaymentDate, ShowRegister, SubmitRegister
+from services.registers.model import (
+    DraftReady,
+    NeedDealerCenter,
+    PaymentDateRefused,
+    RegisterChanged,
+    RegisterNotDraft,
+    RegisterNotFound,
+    RegisterRules,
+    Rejected,
+    UploadOutcome,
+)
+from services.registers.upload import UploadRegister, rejection_report
+
+__all__ = [
+    "CancelDraft",
+    "ChangePaymentDate",
+    "DraftReady",
+    "NeedDealerCenter",
+    "PaymentDateRefused",
+    "RegisterChanged",
+    "RegisterNotDraft",
+    "RegisterNotFound",
+    "RegisterRules",
+    "Rejected",
+    "ShowRegister",
+    "SubmitRegister",
+    "UploadOutcome",
+    "UploadRegister",
+    "rejection_report",
+]

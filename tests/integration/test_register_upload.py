@@ -1,0 +1,263 @@
+"""Uploading payment registers through the use cases, on SQLite and PostgreSQL, with the
+public sample files: clean files become drafts with exact sums, a file with errors stores
+nothing, only a DC's accountant may upload, duplicates are found across DCs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from domain.org import load_org_toml
+from models.register_tables import Register, RegisterFile, RegisterItem
+from models.tables import DealerCenter
+from services.errors import NotAllowed
+from services.register_ports import RegisterStatus
+from services.registers import (
+    DraftReady,
+    NeedDealerCenter,
+    PaymentDateRefused,
+    RegisterChanged,
+    RegisterNotDraft,
+    RegisterRules,
+    Rejected,
+)
+from services.usecases import UseCases
+from tests.conftest import FIXTURES
+
+SAMPLES = FIXTURES / "registers"
+EKB = "ekb-toyota_2026-11-30.xlsx"
+MSK = "msk-kia_2026-11-30.csv"
+NSK = "nsk-lexus_2026-11-30.txt"
+KRD = "krd-hyundai_errors.xlsx"
+IVANOVA, SMIRNOVA, MOROZOVA, NOVIKOVA = 500033, 500030, 500032, 500034
+KUZNETSOV, GLAVBUH = 500020, 500003
+
+
+@pytest.fixture
+async def usecases(uow_factory, clock) -> UseCases:
+    cases = UseCases.build(uow_factory, clock, invite_ttl_hours=24, register_rules=RegisterRules())
+    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    return cases
+
+
+@dataclass
+class Desk:
+    """Uploads sample files as a person (by Telegram id) for a DC (by code)."""
+
+    cases: UseCases
+    dc_ids: dict[str, int]
+
+    async def upload(self, telegram_id: int, name: str, dc: str | None = None):
+        person = await self.cases.identify(telegram_id)
+        data = (SAMPLES / name).read_bytes()
+        return await self.cases.upload_register(person, name, data, self.dc_ids.get(dc or ""))
+
+    async def draft(self, telegram_id: int, name: str, dc: str | None = None):
+        outcome = await self.upload(telegram_id, name, dc)
+        assert isinstance(outcome, DraftReady), outcome
+        return outcome.summary
+
+
+@pytest.fixture
+async def desk(usecases, database) -> Desk:
+    async with database.sessions() as session:
+        rows = (await session.execute(select(DealerCenter.code, DealerCenter.id))).all()
+    return Desk(usecases, dict(rows))
+
+
+async def counts(database) -> tuple[int, int, int]:
+    async with database.sessions() as session:
+        found = [
+            await session.scalar(select(func.count()).select_from(table))
+            for table in (Register, RegisterItem, RegisterFile)
+        ]
+    return tuple(found)
+
+
+async def test_the_ekb_workbook_asks_for_the_dc_then_stores_24_items_with_the_exact_total(
+    desk, database
+):
+    asked = await desk.upload(IVANOVA, EKB)
+    assert isinstance(asked, NeedDealerCenter)
+    assert {dc.code for dc in asked.choices} == {"ekb-toyota", "ekb-kia"}
+    assert await counts(database) == (0, 0, 0)
+
+    summary = await desk.draft(IVANOVA, EKB, "ekb-toyota")
+    assert (summary.dc.code, summary.status, summary.version) == ("ekb-toyota", "draft", 1)
+    assert summary.item_count == 24 and summary.total == Decimal("15495315.76")
+    assert sum(c.amount for c in summary.by_category) == summary.total
+    assert summary.payment_date == date(2026, 11, 30) and summary.filename == EKB
+    assert await counts(database) == (1, 24, 1)
+    data = (SAMPLES / EKB).read_bytes()
+    async with database.sessions() as session:
+        stored = await session.scalar(select(RegisterFile))
+        amounts = (await session.scalars(select(RegisterItem.amount))).all()
+    assert stored.content == data and stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.size == len(data)
+    assert sum(amounts) == Decimal("15495315.76")
+
+
+async def test_the_msk_csv_stores_15_items_with_one_duplicate_warning(desk, database):
+    summary = await desk.draft(SMIRNOVA, MSK, "msk-kia")
+    assert summary.item_count == 15 and summary.total == Decimal("6993003.00")
+    duplicates = [w for w in summary.warnings if "возможный дубль" in w]
+    assert duplicates == [
+        "Строки 5 и 11: возможный дубль — ИНН 1852544965, счёт 1439, 69\u00a0391,47 ₽"
+    ]
+    async with database.sessions() as session:
+        noted = (
+            await session.scalars(
+                select(RegisterItem.line).where(RegisterItem.duplicate_note.is_not(None))
+            )
+        ).all()
+    assert sorted(noted) == [5, 11]
+
+
+async def test_the_nsk_1c_file_stores_6_items(desk, database):
+    summary = await desk.draft(NOVIKOVA, NSK)
+    assert summary.dc.code == "nsk-lexus"
+    assert summary.item_count == 6 and summary.total == Decimal("1745881.26")
+    assert await counts(database) == (1, 6, 1)
+
+
+async def test_a_file_with_errors_is_refused_line_by_line_and_stores_nothing(
+    desk, usecases, database
+):
+    before = (await usecases.verify_audit()).checked
+    outcome = await desk.upload(MOROZOVA, KRD)
+    assert isinstance(outcome, Rejected)
+    assert outcome.errors == (
+        "Строка 7: ИНН 7707083894 — неверная контрольная сумма",
+        "Строка 10: сумма −1\u00a0500,00 — должна быть больше нуля",
+        "Строка 12: не указан контрагент",
+    )
+    assert outcome.report.startswith(f"Реестр «{KRD}» не принят. Ошибок: 3.")
+    assert await counts(database) == (0, 0, 0)
+    assert (await usecases.verify_audit()).checked == before
+
+
+async def test_a_corrupt_or_oversized_file_is_refused_and_stores_nothing(
+    usecases, database, uow_factory, clock
+):
+    person = await usecases.identify(NOVIKOVA)
+    outcome = await usecases.upload_register(person, "broken.xlsx", b"PK\x03\x04garbage")
+    assert isinstance(outcome, Rejected) and len(outcome.errors) == 1
+    tiny = UseCases.build(
+        uow_factory,
+        clock,
+        invite_ttl_hours=24,
+        register_rules=RegisterRules.from_config(
+            max_file_mb=0.001,
+            max_rows=10,
+            ceo_threshold=Decimal(1000000),
+            timezone="Europe/Moscow",
+            cutoff=time(14, 0),
+        ),
+    )
+    with pytest.raises(NotAllowed, match="слишком большой"):
+        await tiny.upload_register.precheck(person, 50_000)
+    too_big = await tiny.upload_register(person, NSK, (SAMPLES / NSK).read_bytes())
+    assert isinstance(too_big, Rejected) and "слишком большой" in too_big.errors[0]
+    assert await counts(database) == (0, 0, 0)
+
+
+async def test_a_director_and_an_accountant_without_a_dc_are_refused(desk, usecases, database):
+    director = await usecases.identify(KUZNETSOV)
+    with pytest.raises(NotAllowed, match="бухгалтеры дилерских центров") as refused:
+        await desk.upload(KUZNETSOV, MSK)
+    assert "Смирнова Мария Алексеевна" in refused.value.message
+    with pytest.raises(NotAllowed):
+        await usecases.upload_register.precheck(director, 100)
+    with pytest.raises(NotAllowed, match="не указаны бухгалтером"):
+        await desk.upload(GLAVBUH, MSK)
+    with pytest.raises(NotAllowed, match="не ведёте учёт"):
+        await desk.upload(SMIRNOVA, MSK, "ekb-toyota")
+    assert await counts(database) == (0, 0, 0)
+
+
+async def test_the_same_file_from_another_dc_warns_of_duplicates_naming_the_first_dc(desk):
+    first = await desk.draft(IVANOVA, EKB, "ekb-toyota")
+    second = await desk.draft(NOVIKOVA, EKB)
+    prior = [w for w in second.warnings if "уже есть" in w]
+    assert len(prior) == 24
+    assert all(f"реестр №{first.id} от 30.11.2026, Тойота Центр Екатеринбург" in w for w in prior)
+    assert all("уже есть" not in w for w in first.warnings)
+
+
+async def test_a_cancelled_register_no_longer_counts_as_a_duplicate(desk, usecases):
+    first = await desk.draft(NOVIKOVA, NSK)
+    await usecases.cancel_draft(await usecases.identify(NOVIKOVA), first.id, first.version)
+    again = await desk.draft(NOVIKOVA, NSK)
+    assert all("уже есть" not in w for w in again.warnings)
+
+
+async def test_registers_older_than_30_days_are_not_duplicates(desk, clock):
+    await desk.draft(NOVIKOVA, NSK)
+    clock.advance(timedelta(days=31))
+    later = await desk.draft(NOVIKOVA, NSK)
+    assert all("уже есть" not in w for w in later.warnings)
+
+
+async def test_cancel_and_submit_change_the_status_once_with_audit_entries(
+    desk, usecases, uow_factory
+):
+    novikova = await usecases.identify(NOVIKOVA)
+    cancelled = await desk.draft(NOVIKOVA, NSK)
+    done = await usecases.cancel_draft(novikova, cancelled.id, cancelled.version)
+    assert (done.status, done.version) == (RegisterStatus.CANCELLED, 2)
+    with pytest.raises(RegisterNotDraft, match="уже отменён"):
+        await usecases.cancel_draft(novikova, cancelled.id, cancelled.version)
+
+    sent = await desk.draft(NOVIKOVA, NSK)
+    with pytest.raises(RegisterChanged):
+        await usecases.submit_register(novikova, sent.id, sent.version + 1)
+    with pytest.raises(NotAllowed):
+        await usecases.submit_register(await usecases.identify(IVANOVA), sent.id, sent.version)
+    submitted = await usecases.submit_register(novikova, sent.id, sent.version)
+    assert submitted.status == RegisterStatus.SUBMITTED
+    with pytest.raises(RegisterNotDraft, match="уже отправлен"):
+        await usecases.submit_register(novikova, sent.id, submitted.version)
+    with pytest.raises(RegisterNotDraft):
+        await usecases.cancel_draft(novikova, sent.id)
+
+    actions = [e.entry.action async for e in _entries(uow_factory)]
+    assert actions.count("register.uploaded") == 2
+    assert actions.count("register.cancelled") == 1
+    assert actions.count("register.submitted") == 1
+    result = await usecases.verify_audit()
+    assert result.ok, result.reason
+
+
+async def test_the_payment_date_moves_only_to_a_later_business_day(desk, usecases, clock):
+    novikova = await usecases.identify(NOVIKOVA)
+    summary = await desk.draft(NOVIKOVA, NSK)
+    choices = usecases.change_payment_date.choices(summary)
+    assert choices[:3] == (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2))
+    with pytest.raises(PaymentDateRefused, match="нерабочий"):
+        await usecases.change_payment_date(novikova, summary.id, date(2026, 12, 5))
+    with pytest.raises(PaymentDateRefused, match=r"раньше 30\.11\.2026"):
+        await usecases.change_payment_date(novikova, summary.id, date(2026, 11, 27))
+    moved = await usecases.change_payment_date(
+        novikova, summary.id, date(2026, 12, 1), summary.version
+    )
+    assert (moved.payment_date, moved.version) == (date(2026, 12, 1), 2)
+    with pytest.raises(RegisterChanged):
+        await usecases.submit_register(novikova, summary.id, summary.version)
+
+    late = await desk.draft(NOVIKOVA, NSK)
+    clock.advance(timedelta(hours=8))  # past the 14:00 cutoff in Moscow
+    with pytest.raises(PaymentDateRefused, match=r"Отсечка на 30\.11\.2026 прошла"):
+        await usecases.submit_register(novikova, late.id, late.version)
+    assert usecases.change_payment_date.choices(late)[0] == date(2026, 12, 1)
+    assert (await usecases.verify_audit()).ok
+
+
+async def _entries(uow_factory):
+    async with uow_factory() as uow:
+        async for entry in uow.audit.iterate():
+            yield entry
