@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -41,7 +42,7 @@ class Application:
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
         database = create_database(settings.database.url, echo=settings.database.echo)
         await upgrade_to_head(database)
-        clock = clock or SystemClock()
+        clock = clock or SystemClock(timedelta(minutes=settings.clock.shift_minutes))
         usecases = UseCases.build(
             lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=settings.invites.ttl_hours
         )
@@ -70,10 +71,16 @@ def make_storage(app: Application) -> BaseStorage:
 
 
 def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
-    dp = Dispatcher(storage=make_storage(app), usecases=app.usecases, bot_username=bot_username)
+    i18n = make_i18n()
+    dp = Dispatcher(
+        storage=make_storage(app),
+        usecases=app.usecases,
+        bot_username=bot_username,
+        i18n_core=i18n,
+    )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
-    dp.update.outer_middleware(PersonLanguage(make_i18n()))
+    dp.update.outer_middleware(PersonLanguage(i18n))
     dp.include_routers(errors.router(), start.router(), fallback.router())
     return dp
 

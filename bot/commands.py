@@ -75,9 +75,8 @@ def describe_import(summary: ImportSummary) -> str:
 async def invite(settings: Settings, args: argparse.Namespace) -> int:
     app = await Application.open(settings)
     try:
-        issued = await app.usecases.create_invite(
-            args.person, None, settings.telegram.bot_username
-        )
+        username = settings.telegram.bot_username or await _bot_username(settings)
+        issued = await app.usecases.create_invite(args.person, None, username)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -102,3 +101,16 @@ async def audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
         return 0
     print(f"Цепочка аудита нарушена: {result.reason} (после {result.checked} верных записей).")
     return 1
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's @username, for the deep link (None without a token)."""
+    if settings.telegram.token is None:
+        return None
+    from bot.app import make_bot
+
+    bot = make_bot(settings)
+    try:
+        return (await bot.get_me()).username
+    finally:
+        await bot.session.close()

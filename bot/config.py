@@ -121,6 +121,12 @@ class InvitesSettings(Section):
     ttl_hours: int = Field(default=72, ge=1)
 
 
+class ClockSettings(Section):
+    """Moves the bot's clock: for demos of the cutoff and for tests. Zero in production."""
+
+    shift_minutes: int = 0
+
+
 class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_format: bool = Field(default=False, alias="json")
@@ -143,6 +149,7 @@ class Settings(BaseSettings):
     memos: MemosSettings = Field(default_factory=MemosSettings)
     invites: InvitesSettings = Field(default_factory=InvitesSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -8,6 +8,7 @@ import logging
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
+from aiogram.utils.i18n import I18n
 
 from domain.errors import DomainError
 from handlers import views
@@ -27,7 +28,7 @@ async def domain_error(event: ErrorEvent) -> None:
     await _tell(event, views.refused(event.exception.message))
 
 
-async def unexpected_error(event: ErrorEvent) -> None:
+async def unexpected_error(event: ErrorEvent, i18n_core: I18n) -> None:
     update = event.update
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     log.error(
@@ -37,7 +38,11 @@ async def unexpected_error(event: ErrorEvent) -> None:
         getattr(user, "id", None),
         exc_info=event.exception,
     )
-    await _tell(event, views.unexpected_error())
+    # The failure may have come before the language middleware ran (e.g. the database is
+    # down while identifying the user): render the apology in a context of our own.
+    with i18n_core.context():
+        text = views.unexpected_error()
+    await _tell(event, text)
 
 
 async def _tell(event: ErrorEvent, text: str) -> None:

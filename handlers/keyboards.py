@@ -33,9 +33,9 @@ def main_menu(person: PersonView) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def invite_candidates(people: list[PersonView]) -> InlineKeyboardMarkup:
+def people_to_invite(people: list[PersonView]) -> InlineKeyboardMarkup:
     rows = [
         [InlineKeyboardButton(text=p.full_name, callback_data=InvitePerson(person_id=p.id).pack())]
-        for p in people[:30]
+        for p in people
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)

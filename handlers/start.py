@@ -7,8 +7,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from domain.roles import Role
 from handlers import keyboards, views
 from handlers.callbacks import InvitePerson, MenuAction
+from handlers.states import InviteDialog
 from services.ports import PersonView
 from services.usecases import UseCases
 
@@ -22,6 +24,7 @@ def router() -> Router:
     r.message.register(contact_shared, F.contact)
     r.callback_query.register(menu_help, MenuAction.filter(F.action == "help"))
     r.callback_query.register(menu_invite, MenuAction.filter(F.action == "invite"))
+    r.message.register(invite_search, InviteDialog.name, F.text, ~F.text.startswith("/"))
     r.callback_query.register(invite_person, InvitePerson.filter())
     return r
 
@@ -79,21 +82,30 @@ async def menu_help(query: CallbackQuery) -> None:
         await query.message.answer(views.help_text())
 
 
-async def menu_invite(query: CallbackQuery, person: PersonView, usecases: UseCases) -> None:
-    from domain.roles import Role
-
+async def menu_invite(query: CallbackQuery, person: PersonView, state: FSMContext) -> None:
     if not person.has(Role.ADMIN):
         await query.answer(views.admin_only(), show_alert=True)
         return
-    people = await usecases.list_unlinked()
     await query.answer()
-    if not isinstance(query.message, Message):
+    await state.set_state(InviteDialog.name)
+    if isinstance(query.message, Message):
+        await query.message.answer(views.ask_name_to_invite())
+
+
+async def invite_search(
+    message: Message, person: PersonView, state: FSMContext, usecases: UseCases
+) -> None:
+    if not person.has(Role.ADMIN):
+        await state.clear()
+        await message.answer(views.admin_only())
         return
+    people = await usecases.search_people(message.text or "")
     if not people:
-        await query.message.answer(views.nobody_to_invite())
+        await message.answer(views.nobody_found(message.text or ""))
         return
-    await query.message.answer(
-        views.choose_person_to_invite(), reply_markup=keyboards.invite_candidates(people)
+    await state.clear()
+    await message.answer(
+        views.choose_person_to_invite(), reply_markup=keyboards.people_to_invite(people)
     )
 
 

@@ -87,12 +87,18 @@ def admin_only() -> str:
     return _("Это доступно только администратору.")
 
 
-def nobody_to_invite() -> str:
-    return _("Все активные сотрудники уже подключены.")
+def ask_name_to_invite() -> str:
+    return _("Кого пригласить? Напишите фамилию или часть имени сотрудника (/cancel — отмена).")
+
+
+def nobody_found(query: str) -> str:
+    return _("Никого не нашлось по запросу «{query}». Попробуйте иначе или /cancel.").format(
+        query=escape(query)
+    )
 
 
 def choose_person_to_invite() -> str:
-    return _("Кого пригласить? Сотрудники без подключённого Telegram:")
+    return _("Выберите сотрудника — бот пришлёт одноразовую ссылку-приглашение:")
 
 
 def invite_created(name: str, link: str | None, token: str) -> str:

@@ -3,12 +3,12 @@ the bot needs on every update."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import Select, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
@@ -192,93 +192,84 @@ class SqlOrgRepository:
     # --- queries ------------------------------------------------------------------
 
     async def person_by_code(self, code: str) -> PersonView | None:
-        person = await self._session.scalar(select(Person).where(col(Person.code) == code))
-        return await self._view(person) if person else None
+        return await self._one(select(Person).where(col(Person.code) == code))
 
     async def person_by_id(self, person_id: int) -> PersonView | None:
-        person = await self._session.get(Person, person_id)
-        return await self._view(person) if person else None
+        return await self._one(select(Person).where(col(Person.id) == person_id))
 
     async def person_by_telegram(self, telegram_user_id: int) -> PersonView | None:
-        person = await self._session.scalar(
+        return await self._one(
             select(Person)
             .join(TelegramLink, col(TelegramLink.person_id) == Person.id)
             .where(col(TelegramLink.telegram_user_id) == telegram_user_id)
         )
-        return await self._view(person) if person else None
 
     async def active_people_by_phone(self, phone: str) -> Sequence[PersonView]:
-        rows = (
-            await self._session.scalars(
-                select(Person).where(col(Person.phone) == phone, col(Person.active).is_(True))
-            )
-        ).all()
-        return [await self._view(row) for row in rows]
-
-    async def people_with_role(self, role: Role) -> Sequence[PersonView]:
-        rows = (
-            await self._session.scalars(
-                select(Person)
-                .join(PersonRole, col(PersonRole.person_id) == Person.id)
-                .where(col(PersonRole.role) == str(role), col(Person.active).is_(True))
-                .order_by(col(Person.code))
-            )
-        ).all()
-        return [await self._view(row) for row in rows]
-
-    async def unlinked_people(self) -> Sequence[PersonView]:
-        linked = select(col(TelegramLink.person_id))
-        rows = (
-            await self._session.scalars(
-                select(Person)
-                .where(col(Person.active).is_(True), col(Person.id).not_in(linked))
-                .order_by(col(Person.full_name))
-            )
-        ).all()
-        return [await self._view(row) for row in rows]
-
-    async def _view(self, person: Person) -> PersonView:
-        assert person.id is not None
-        return PersonView(
-            id=person.id,
-            code=person.code,
-            full_name=person.full_name,
-            language=person.language,
-            active=person.active,
-            roles=await self._roles(person.id),
-            telegram_user_id=await self._session.scalar(
-                select(TelegramLink.telegram_user_id).where(
-                    col(TelegramLink.person_id) == person.id
-                )
-            ),
-            bitrix_id=person.bitrix_id,
+        return await self._many(
+            select(Person).where(col(Person.phone) == phone, col(Person.active).is_(True))
         )
 
-    async def _roles(self, person_id: int) -> frozenset[Role]:
-        roles = {
-            Role(value)
-            for value in (
-                await self._session.scalars(
-                    select(PersonRole.role).where(col(PersonRole.person_id) == person_id)
-                )
-            ).all()
-        }
-        if await self._exists(
-            select(col(DealerCenter.id)).where(col(DealerCenter.director_id) == person_id)
-        ):
-            roles.add(Role.DC_DIRECTOR)
-        if await self._exists(
-            select(col(Department.id)).where(col(Department.director_id) == person_id)
-        ):
-            roles.add(Role.DEPARTMENT_DIRECTOR)
-        if await self._exists(
-            select(DcAccountant.dc_id).where(col(DcAccountant.person_id) == person_id)
-        ):
-            roles.add(Role.ACCOUNTANT)
-        return frozenset(roles)
+    async def people_with_role(self, role: Role) -> Sequence[PersonView]:
+        return await self._many(
+            select(Person)
+            .join(PersonRole, col(PersonRole.person_id) == Person.id)
+            .where(col(PersonRole.role) == str(role), col(Person.active).is_(True))
+            .order_by(col(Person.code))
+        )
 
-    async def _exists(self, statement: Any) -> bool:
-        return await self._session.scalar(statement.limit(1)) is not None
+    async def active_people(self) -> Sequence[PersonView]:
+        return await self._many(
+            select(Person).where(col(Person.active).is_(True)).order_by(col(Person.full_name))
+        )
+
+    async def _one(self, statement: Select[tuple[Person]]) -> PersonView | None:
+        views = await self._many(statement.limit(1))
+        return views[0] if views else None
+
+    async def _many(self, statement: Select[tuple[Person]]) -> list[PersonView]:
+        """People as views, with roles and links loaded in a fixed number of queries."""
+        people = list((await self._session.scalars(statement)).all())
+        ids = [_id(person) for person in people]
+        if not ids:
+            return []
+        roles = await self._roles(ids)
+        link_rows = await self._session.execute(
+            select(col(TelegramLink.person_id), col(TelegramLink.telegram_user_id)).where(
+                col(TelegramLink.person_id).in_(ids)
+            )
+        )
+        links = {person_id: telegram_id for person_id, telegram_id in link_rows.all()}
+        return [
+            PersonView(
+                id=_id(p),
+                code=p.code,
+                full_name=p.full_name,
+                language=p.language,
+                active=p.active,
+                roles=frozenset(roles.get(_id(p), ())),
+                telegram_user_id=links.get(_id(p)),
+                bitrix_id=p.bitrix_id,
+            )
+            for p in people
+        ]
+
+    async def _roles(self, ids: list[int]) -> dict[int, set[Role]]:
+        roles: dict[int, set[Role]] = defaultdict(set)
+        company = select(col(PersonRole.person_id), col(PersonRole.role)).where(
+            col(PersonRole.person_id).in_(ids)
+        )
+        for person_id, role in (await self._session.execute(company)).all():
+            roles[person_id].add(Role(role))
+        from_units = (
+            (col(DealerCenter.director_id), Role.DC_DIRECTOR),
+            (col(Department.director_id), Role.DEPARTMENT_DIRECTOR),
+            (col(DcAccountant.person_id), Role.ACCOUNTANT),
+        )
+        for column, role in from_units:
+            holders = await self._session.scalars(select(column).where(column.in_(ids)).distinct())
+            for person_id in holders:
+                roles[person_id].add(role)
+        return roles
 
 
 def _id(row: Person | DealerCenter) -> int:

@@ -156,15 +156,24 @@ class IdentifyUser:
             return await uow.org.person_by_telegram(telegram_user_id)
 
 
-class ListUnlinkedPeople:
-    """Active people without a Telegram link: whom an admin may want to invite."""
+class SearchPeople:
+    """Active people whose full name contains every word of the query (any case, ё = е)."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def __call__(self) -> list[PersonView]:
+    async def __call__(self, query: str, limit: int = 10) -> list[PersonView]:
+        words = _folded(query).split()
+        if not words:
+            return []
         async with self._uow() as uow:
-            return list(await uow.org.unlinked_people())
+            people = await uow.org.active_people()
+        found = [p for p in people if all(w in _folded(p.full_name) for w in words)]
+        return found[:limit]
+
+
+def _folded(text: str) -> str:
+    return text.casefold().replace("ё", "е")
 
 
 class MarkBlocked:

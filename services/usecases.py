@@ -9,8 +9,8 @@ from services.linking import (
     IdentifyUser,
     LinkByContact,
     LinkByInvite,
-    ListUnlinkedPeople,
     MarkBlocked,
+    SearchPeople,
 )
 from services.org_admin import ImportOrg, VerifyAuditChain
 from services.ports import Clock
@@ -31,7 +31,7 @@ class UseCases:
     create_invite: CreateInvite
     link_by_invite: LinkByInvite
     link_by_contact: LinkByContact
-    list_unlinked: ListUnlinkedPeople
+    search_people: SearchPeople
     mark_blocked: MarkBlocked
     import_org: ImportOrg
     verify_audit: VerifyAuditChain
@@ -56,7 +56,7 @@ class UseCases:
             create_invite=CreateInvite(uow, clock, invite_ttl_hours),
             link_by_invite=LinkByInvite(uow, clock),
             link_by_contact=LinkByContact(uow, clock),
-            list_unlinked=ListUnlinkedPeople(uow),
+            search_people=SearchPeople(uow),
             mark_blocked=MarkBlocked(uow, clock),
             import_org=ImportOrg(uow, clock),
             verify_audit=VerifyAuditChain(uow),

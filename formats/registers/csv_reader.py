@@ -63,17 +63,23 @@ _UNKNOWN_ENCODING = (
 def _detect_layout(text: str) -> tuple[str, HeaderMatch]:
     best: tuple[str, HeaderMatch] | None = None
     for delimiter in _DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            head = list(islice(reader, HEADER_SCAN_ROWS))
-        except csv.Error:
-            continue
-        header = find_header(head)
+        header = find_header(_head(text, delimiter))
         if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
             best = (delimiter, header)
     if best is None:
         raise header_not_found(HEADER_SCAN_ROWS)
     return best
+
+
+def _head(text: str, delimiter: str) -> list[list[str]]:
+    """The first records; a broken record further down is left to `_records` to report."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head: list[list[str]] = []
+    try:
+        head.extend(islice(reader, HEADER_SCAN_ROWS))
+    except csv.Error:
+        pass
+    return head
 
 
 def _records(text: str, delimiter: str, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:

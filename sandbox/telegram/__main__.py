@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Sequence
 
 from sandbox.telegram.server import TelegramEmulator
@@ -42,8 +43,13 @@ async def serve(args: argparse.Namespace) -> None:
     logging.getLogger("sandbox.telegram").info(
         "Telegram Bot API emulator on %s (bots: %s)", emulator.url, accepted
     )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(stop_signal, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await emulator.stop()
 

@@ -180,7 +180,8 @@ class SandboxTelegramClient(ChatReader):
         *,
         timeout: float | None = 0.0,  # noqa: ASYNC109
     ) -> CallbackAnswer:
-        """The press and its answer, waiting up to `timeout` (default: client's) for it."""
+        """The press and its answer, first waiting up to `timeout` s for the answer (None:
+        the client's default timeout; 0: no wait)."""
         wait = self.timeout if timeout is None else timeout
         body = await self._request(
             "GET", f"/callbacks/{callback_query_id}", params={"wait": str(wait)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from types import TracebackType
 from typing import Any, Self
 
@@ -57,7 +58,11 @@ class ControlApiSession:
         query.update(kwargs.pop("params", {}))
         url = f"{self.base_url}/sandbox{path}"
         async with self._http().request(method, url, params=query, **kwargs) as response:
-            body = await response.json(content_type=None)
+            text = await response.text()
+            try:
+                body = json.loads(text) if text else None
+            except ValueError:
+                body = text
             if response.status >= 400:
                 message = body.get("error") if isinstance(body, dict) else None
                 raise SandboxError(response.status, str(message or body))

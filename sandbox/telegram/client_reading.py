@@ -121,8 +121,9 @@ class ChatReader(ControlApiSession):
 
         def check(view: ChatView) -> ChatMessage | None:
             message = view.message(message_id)
-            fresh = message is not None and message.edited and message.updated_seq > after
-            return message if fresh and message is not None and match(message) else None
+            if message is None or not message.edited or message.updated_seq <= after:
+                return None
+            return message if match(message) else None
 
         what = _describe(f"edit of message {message_id}", contains)
         return await self.wait_for(user_id, check, timeout=timeout, what=what)

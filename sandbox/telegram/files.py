@@ -16,6 +16,11 @@ from typing import Literal
 
 FileKind = Literal["document", "photo"]
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files, like Telegram
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class FileStore:
     ) -> StoredFile:
         number = next(self._numbers)
         width, height = image_size(data) or (0, 0)
+        mime_type = image_mime_type(data) if kind == "photo" else mime_type
         stored = StoredFile(
             file_id=f"{'BQ' if kind == 'document' else 'AgAC'}{secrets.token_urlsafe(24)}",
             file_unique_id=f"AQAD{secrets.token_urlsafe(8)}",
@@ -85,11 +91,18 @@ def _file_path(kind: FileKind, number: int, file_name: str | None) -> str:
 
 def _mime_type(kind: FileKind, file_name: str | None, declared: str | None) -> str | None:
     if kind == "photo":
-        return None
+        return declared
     if declared and declared != "application/octet-stream":
         return declared
     guessed = mimetypes.guess_type(file_name or "")[0]
     return guessed or declared or "application/octet-stream"
+
+
+def image_mime_type(data: bytes) -> str | None:
+    """The image type of `data` by its signature (photos are served with it)."""
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((mime for head, mime in _IMAGE_SIGNATURES if data.startswith(head)), None)
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

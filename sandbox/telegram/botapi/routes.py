@@ -6,9 +6,9 @@ from aiohttp import web
 
 from sandbox.telegram.botapi.dispatch import execute
 from sandbox.telegram.errors import ApiError, not_found, unauthorized
-from sandbox.telegram.http import file_response
 from sandbox.telegram.keys import EMULATOR_KEY
 from sandbox.telegram.params import read_params
+from sandbox.telegram.responses import file_response
 
 
 async def handle_method(request: web.Request) -> web.Response:

@@ -16,7 +16,7 @@ from sandbox.telegram.control.common import (
     path_user_id,
 )
 from sandbox.telegram.errors import ControlError
-from sandbox.telegram.http import file_response
+from sandbox.telegram.responses import file_response
 from sandbox.telegram.views import chat_view
 
 

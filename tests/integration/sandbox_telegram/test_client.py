@@ -27,7 +27,7 @@ async def test_consecutive_waits_walk_through_the_bots_replies(
     assert (await anna.wait_for_message()).text == "first"
     assert (await anna.wait_for_message()).text == "second"
     await anna.send_text("again")
-    with pytest.raises(WaitTimeout, match="(?s)no new bot message.*#2 bot: 'first'"):
+    with pytest.raises(WaitTimeout, match=r"(?s)no new bot message.*#2 bot: 'first'"):
         await anna.wait_for_message(timeout=0.2)
 
 
@@ -192,7 +192,10 @@ async def test_the_call_log_and_injected_faults(
     anna = await tg.create_user("Анна")
     await anna.send_text("hi")
     await tg.inject_fault("sendMessage", error_code=502, description="Bad Gateway")
-    assert await bot_api.error("sendMessage", chat_id=str(anna.id), text="x") == (502, "Bad Gateway")
+    assert await bot_api.error("sendMessage", chat_id=str(anna.id), text="x") == (
+        502,
+        "Bad Gateway",
+    )
     await bot_api.ok("sendMessage", chat_id=str(anna.id), text="y", reply_markup=YES_NO)
     calls = await tg.calls("sendMessage")
     assert [(c.status, c.params["text"]) for c in calls] == [(502, "x"), (200, "y")]
@@ -224,4 +227,7 @@ async def test_the_command_menu_follows_scope_and_language(
     assert (await anna.chat_view()).commands == (("start", "Начать"),)
     assert await bot_api.ok("getMyCommands") == [{"command": "help", "description": "Help"}]
     bad = [{"command": "Bad Command", "description": "x"}]
-    assert await bot_api.error("setMyCommands", commands=bad) == (400, "Bad Request: BOT_COMMAND_INVALID")
+    assert await bot_api.error("setMyCommands", commands=bad) == (
+        400,
+        "Bad Request: BOT_COMMAND_INVALID",
+    )

@@ -110,7 +110,9 @@ async def test_a_webhook_receives_updates_with_the_secret_header_and_retries_fai
     ]
     info = await bot_api.ok("getWebhookInfo")
     assert info["url"] == hook.url and info["pending_update_count"] == 0
-    assert info["last_error_message"] == "Wrong response from the webhook: 500 Internal Server Error"
+    assert (
+        info["last_error_message"] == "Wrong response from the webhook: 500 Internal Server Error"
+    )
 
 
 async def test_a_method_in_the_webhook_answer_is_executed(

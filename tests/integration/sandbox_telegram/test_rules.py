@@ -22,7 +22,9 @@ async def anna(tg: SandboxTelegramClient) -> TelegramUser:
 
 
 def keyboard(*data: str) -> dict[str, object]:
-    return {"inline_keyboard": [[{"text": f"b{i}", "callback_data": d} for i, d in enumerate(data)]]}
+    return {
+        "inline_keyboard": [[{"text": f"b{i}", "callback_data": d} for i, d in enumerate(data)]]
+    }
 
 
 async def test_a_text_of_4096_characters_passes_and_4097_is_too_long(
@@ -113,7 +115,7 @@ async def test_valid_html_becomes_plain_text_with_entities(
 ) -> None:
     html = '<b>Итого</b>: 1 000,00 &lt;₽&gt; <a href="https://x.ru/?a=1&b=2">счёт</a> &#128512;'
     message = await bot_api.ok("sendMessage", chat_id=str(anna.id), text=html, parse_mode="html")
-    assert message["text"] == 'Итого: 1 000,00 <₽> счёт 😀'
+    assert message["text"] == "Итого: 1 000,00 <₽> счёт 😀"
     assert message["entities"] == [
         {"type": "bold", "offset": 0, "length": 5},
         {"type": "text_link", "offset": 20, "length": 4, "url": "https://x.ru/?a=1&b=2"},
@@ -139,7 +141,9 @@ async def test_an_edit_to_the_same_content_and_markup_is_not_modified(
 async def test_editing_an_unknown_message_is_refused(
     bot_api: RawBotApi, anna: TelegramUser
 ) -> None:
-    error = await bot_api.error("editMessageText", chat_id=str(anna.id), message_id="999", text="x")
+    error = await bot_api.error(
+        "editMessageText", chat_id=str(anna.id), message_id="999", text="x"
+    )
     assert error == (400, "Bad Request: message to edit not found")
 
 

@@ -50,7 +50,7 @@ def xlsx(
     `before` names empty sheets placed in front of ours.
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
     date_format = book.add_format({"num_format": "dd.mm.yyyy"})
     for name in before:
         book.add_worksheet(name).write("A1", "не реестр")

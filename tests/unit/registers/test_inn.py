@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.inn import complete_inn, inn_check_digit, inn_problem, is_valid_inn
+from domain.inn import complete_inn, inn_problem, is_valid_inn
 
 W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 W11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)

@@ -1,0 +1,211 @@
+"""The end-to-end stack: the Telegram emulator and the real ``viza`` process, each in its
+own OS process, talking over HTTP on 127.0.0.1 through the production settings.
+
+Starting the bot costs seconds (importing aiogram), so a test module starts one stack and
+each test uses its own Telegram users (see ``UserPool``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+TOKEN = "424242:e2e-token-for-the-emulator"
+BOT_USERNAME = "viza_e2e_bot"
+POOL_SIZE = 40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def e2e_org_toml() -> str:
+    """The sample org plus a pool of unlinked people the tests link as they need."""
+    lines = [(FIXTURES / "org.toml").read_text(encoding="utf-8")]
+    for n in range(1, POOL_SIZE + 1):
+        lines.append(
+            f'\n[[people]]\ncode = "e2e{n:02d}"\nname = "Тестов{n:02d} Тест Тестович"\n'
+            f'bitrix_id = {9000 + n}\nphone = "+7999000{n:04d}"\n'
+        )
+    return "".join(lines)
+
+
+def pool_phone(n: int) -> str:
+    return f"+7999000{n:04d}"
+
+
+@dataclass
+class UserPool:
+    """Hands out Telegram ids no other test uses, and unlinked org people by number."""
+
+    _ids: count[int] = field(default_factory=lambda: count(700_001))
+    _people: count[int] = field(default_factory=lambda: count(1))
+
+    def telegram_id(self) -> int:
+        return next(self._ids)
+
+    def person(self) -> int:
+        number = next(self._people)
+        assert number <= POOL_SIZE, "the e2e org pool is exhausted; raise POOL_SIZE"
+        return number
+
+
+class Stack:
+    """An emulator process and a bot process sharing a temporary SQLite database."""
+
+    def __init__(self, workdir: Path, *, mode: str = "polling", extra_config: str = "") -> None:
+        self.workdir = workdir
+        self.mode = mode
+        self.emulator_port = free_port()
+        self.webhook_port = free_port()
+        self.webhook_secret = "e2e-webhook-secret"
+        self.database = workdir / "viza.sqlite3"
+        self.org_file = workdir / "org.toml"
+        self.org_file.write_text(e2e_org_toml(), encoding="utf-8")
+        self.config = workdir / "config.toml"
+        self.config.write_text(self._config_text() + extra_config, encoding="utf-8")
+        self.users = UserPool()
+        self._emulator: subprocess.Popen[bytes] | None = None
+        self._bot: subprocess.Popen[bytes] | None = None
+        self._bot_runs = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.emulator_port}"
+
+    @property
+    def webhook_base(self) -> str:
+        return f"http://127.0.0.1:{self.webhook_port}"
+
+    def _config_text(self) -> str:
+        webhook = ""
+        if self.mode == "webhook":
+            webhook = (
+                f'webhook_url = "{self.webhook_base}/telegram/webhook"\n'
+                f'webhook_secret = "{self.webhook_secret}"\n'
+            )
+        return (
+            f'[telegram]\ntoken = "{TOKEN}"\napi_server = "{self.url}"\nmode = "{self.mode}"\n'
+            f'listen = "127.0.0.1:{self.webhook_port}"\n{webhook}'
+            f'[database]\nurl = "sqlite+aiosqlite:///{self.database}"\n'
+            f'[org]\nfile = "{self.org_file}"\n'
+            '[logging]\nlevel = "INFO"\n'
+        )
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VIZA_")}
+        env["VIZA_CONFIG"] = str(self.config)
+        return env
+
+    # --- processes ------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.start_emulator()
+        self.start_bot()
+
+    def start_emulator(self) -> None:
+        with (self.workdir / "emulator.log").open("ab") as log:
+            self._emulator = subprocess.Popen(
+                [sys.executable, "-m", "sandbox.telegram", "--port", str(self.emulator_port),
+                 "--token", f"{TOKEN}@{BOT_USERNAME}", "--no-flood-control"],
+                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            )  # fmt: skip
+        self._wait_http(f"{self.url}/sandbox/health", self._emulator, "emulator")
+
+    def start_bot(self) -> None:
+        self._bot_runs += 1
+        with (self.workdir / f"bot-{self._bot_runs}.log").open("ab") as log:
+            self._bot = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=self.env(),
+            )  # fmt: skip
+        ready_call = "setWebhook" if self.mode == "webhook" else "deleteWebhook"
+        self._wait_for_call(ready_call)
+
+    def stop_bot(self, sig: int = signal.SIGTERM) -> None:
+        if self._bot is not None and self._bot.poll() is None:
+            self._bot.send_signal(sig)
+            try:
+                self._bot.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._bot.kill()
+                self._bot.wait()
+        self._bot = None
+
+    def stop(self) -> None:
+        self.stop_bot()
+        if self._emulator is not None:
+            self._emulator.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._emulator.wait(timeout=10)
+            if self._emulator.poll() is None:
+                self._emulator.kill()
+
+    def bot_log(self) -> str:
+        return "".join(
+            path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(self.workdir.glob("bot-*.log"))
+        )
+
+    def viza(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a ``viza`` CLI command with the stack's config."""
+        return self.viza_with_env({})(*args)
+
+    def viza_with_env(
+        self, extra: dict[str, str]
+    ) -> Callable[..., subprocess.CompletedProcess[str]]:
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "bot", *args],
+                capture_output=True, text=True, cwd=ROOT, env=self.env() | extra,
+                timeout=120, check=False,
+            )  # fmt: skip
+
+        return run
+
+    # --- waiting --------------------------------------------------------------------
+
+    def _wait_http(self, url: str, process: subprocess.Popen[bytes], name: str) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the {name} exited with {process.returncode}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (loopback only)
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"the {name} did not answer within 30 s")
+
+    def _wait_for_call(self, method: str) -> None:
+        seen_before = self._count_calls(method)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self._bot is not None
+            if self._bot.poll() is not None:
+                raise RuntimeError(
+                    f"the bot exited with {self._bot.returncode}:\n{self.bot_log()}"
+                )
+            if self._count_calls(method) > seen_before:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the bot did not call {method} within 60 s:\n{self.bot_log()}")
+
+    def _count_calls(self, method: str) -> int:
+        url = f"{self.url}/sandbox/calls?method={method}"
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            return len(json.loads(response.read())["calls"])
