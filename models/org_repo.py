@@ -238,7 +238,7 @@ class SqlOrgRepository:
                 col(TelegramLink.person_id).in_(ids)
             )
         )
-        links = {person_id: telegram_id for person_id, telegram_id in link_rows.all()}
+        links = dict(link_rows.tuples().all())
         return [
             PersonView(
                 id=_id(p),

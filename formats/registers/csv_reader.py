@@ -9,6 +9,7 @@ file's physical lines (a quoted value spanning lines counts them all).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from itertools import islice
@@ -75,10 +76,8 @@ def _head(text: str, delimiter: str) -> list[list[str]]:
     """The first records; a broken record further down is left to `_records` to report."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     head: list[list[str]] = []
-    try:
+    with contextlib.suppress(csv.Error):
         head.extend(islice(reader, HEADER_SCAN_ROWS))
-    except csv.Error:
-        pass
     return head
 
 
