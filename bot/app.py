@@ -1,11 +1,9 @@
-"""The composition root: config -> database -> use cases -> dispatcher -> polling/webhook."""
+"""The Telegram side of the composition root: bot, dispatcher, polling or webhook."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -15,41 +13,15 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand
 
-from bot.clock import SystemClock
+from bot.application import Application
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
 from handlers import errors, fallback, start
-from models.db import Database, create_database
 from models.fsm_storage import SqlStorage
-from models.migrate import upgrade_to_head
-from models.uow import SqlUnitOfWork
 from models.update_ledger import UpdateLedger
-from services.ports import Clock
-from services.usecases import UseCases
 
 log = logging.getLogger("viza.bot")
-
-
-@dataclass
-class Application:
-    settings: Settings
-    database: Database
-    clock: Clock
-    usecases: UseCases
-
-    @classmethod
-    async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
-        database = create_database(settings.database.url, echo=settings.database.echo)
-        await upgrade_to_head(database)
-        clock = clock or SystemClock(timedelta(minutes=settings.clock.shift_minutes))
-        usecases = UseCases.build(
-            lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=settings.invites.ttl_hours
-        )
-        return cls(settings, database, clock, usecases)
-
-    async def close(self) -> None:
-        await self.database.dispose()
 
 
 def make_bot(settings: Settings) -> Bot:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app import Application, run_bot
+from bot.application import Application
 from bot.config import ConfigError, Settings
 from domain.errors import DomainError
 from domain.org import load_org_toml
@@ -19,6 +19,8 @@ async def run(settings: Settings, _args: argparse.Namespace) -> int:
         from bot.sandbox_mode import run_sandbox
 
         return await run_sandbox(settings)
+    from bot.app import run_bot
+
     app = await Application.open(settings)
     try:
         if settings.org.file:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.app import Application, run_bot
+from bot.app import run_bot
+from bot.application import Application
 from bot.config import Settings
 from domain.org import OrgDirectory, load_org_toml
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator

@@ -1,0 +1,36 @@
+"""The application core: config -> database (migrated) -> use cases. Importing it does not
+import aiogram, so CLI commands that do not talk to Telegram start fast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from models.db import Database, create_database
+from models.migrate import upgrade_to_head
+from models.uow import SqlUnitOfWork
+from services.ports import Clock
+from services.usecases import UseCases
+
+
+@dataclass
+class Application:
+    settings: Settings
+    database: Database
+    clock: Clock
+    usecases: UseCases
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
+        database = create_database(settings.database.url, echo=settings.database.echo)
+        await upgrade_to_head(database)
+        clock = clock or SystemClock(timedelta(minutes=settings.clock.shift_minutes))
+        usecases = UseCases.build(
+            lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=settings.invites.ttl_hours
+        )
+        return cls(settings, database, clock, usecases)
+
+    async def close(self) -> None:
+        await self.database.dispose()
