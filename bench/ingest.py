@@ -46,7 +46,10 @@ def generated_rows(count: int, seed: int) -> list[list[object]]:
 
     rng = random.Random(seed)
     suppliers = [
-        (f"ООО «Поставщик {n}»", complete_inn(f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"))
+        (
+            f"ООО «Поставщик {n}»",
+            complete_inn(f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"),
+        )
         for n in range(2_000)
     ]
     start = date(2026, 11, 1)
@@ -170,8 +173,11 @@ def run_case(case: str) -> dict[str, float]:
 
 def in_child(case: str) -> dict[str, float]:
     result = subprocess.run(
-        [sys.executable, __file__, "--case", case], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--case", case], capture_output=True, text=True, check=False
     )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"bench case {case!r} failed")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 

@@ -53,7 +53,7 @@ def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
     dp.update.outer_middleware(PersonLanguage(i18n))
-    dp.include_routers(errors.router(), start.router(), fallback.router())
+    dp.include_routers(errors.router(), start.router(), start.menu_router(), fallback.router())
     return dp
 
 

@@ -16,8 +16,8 @@ KOPECK = Decimal("0.01")
 # Storage is Numeric(18, 2): at most 16 integer digits.
 MAX_AMOUNT = Decimal("9999999999999999.99")
 
-_PLAIN = re.compile(r"\d{1,16}(?:[.,]\d{1,2})?")
-_GROUPED = re.compile(r"\d{1,3}(?:([.,'’])\d{3})+")
+_PLAIN = re.compile(r"\d{1,16}(?:[.,]\d{1,2})?", re.ASCII)
+_GROUPED = re.compile(r"\d{1,3}(?:([.,'’])\d{3})+", re.ASCII)
 _CURRENCY_MARK = re.compile(r"(?i)₽|руб(?:лей|ля|ль)?\.?|р\.|р$|rub\.?|rur\.?")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\u2007\t\u200b")
 _MINUSES = ("-", "\u2212", "\u2013", "\u2014")

@@ -10,18 +10,26 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from domain.roles import Role
 from handlers import keyboards, views
 from handlers.callbacks import InvitePerson, MenuAction
+from handlers.filters import members_only
 from handlers.states import InviteDialog
 from services.ports import PersonView
 from services.usecases import UseCases
 
 
 def router() -> Router:
+    """Open to everyone: how to start, link and get help."""
     r = Router(name="start")
     r.message.register(start_with_invite, CommandStart(deep_link=True))
     r.message.register(start, CommandStart())
     r.message.register(show_help, Command("help"))
     r.message.register(cancel, Command("cancel"))
     r.message.register(contact_shared, F.contact)
+    return r
+
+
+def menu_router() -> Router:
+    """The main menu's actions, for linked active people only."""
+    r = members_only(Router(name="menu"))
     r.callback_query.register(menu_help, MenuAction.filter(F.action == "help"))
     r.callback_query.register(menu_invite, MenuAction.filter(F.action == "invite"))
     r.message.register(invite_search, InviteDialog.name, F.text, ~F.text.startswith("/"))

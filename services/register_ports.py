@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from domain.register_checks import DuplicateKey
 from domain.registers_rows import PaymentRow, RegisterWarning
 from services.ports import UnitOfWork
 
@@ -128,10 +129,10 @@ class RegisterRepository(Protocol):
         ...
 
     async def prior_payments(
-        self, inns: Collection[str], since: datetime
+        self, keys: Collection[DuplicateKey], since: datetime
     ) -> Sequence[PriorPayment]:
-        """Items with one of ``inns`` in registers uploaded at or after ``since`` and not
-        cancelled, of any DC: one query."""
+        """Items whose `domain.register_checks.duplicate_key` is one of ``keys``, in
+        registers of any DC uploaded at or after ``since`` and not cancelled: one query."""
         ...
 
     async def add_draft(self, draft: NewRegister) -> int:

@@ -79,12 +79,13 @@ def _choose_sheet(workbook: calamine.CalamineWorkbook) -> str:
     ]
     if not sheets:
         raise RegisterFileError("В книге нет ни одного листа с таблицей.")
-    for meta in sheets:
+    visible = [m for m in sheets if m.visible == calamine.SheetVisibleEnum.Visible]
+    ordered = visible + [m for m in sheets if m not in visible]
+    for meta in ordered:
         folded = meta.name.casefold()
         if "реестр" in folded or "register" in folded:
             return meta.name
-    visible = [m for m in sheets if m.visible == calamine.SheetVisibleEnum.Visible]
-    return (visible or sheets)[0].name
+    return ordered[0].name
 
 
 def _spread_merged(

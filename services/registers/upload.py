@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from domain.register_checks import PriorItem, review_warnings
+from domain.register_checks import PriorItem, review_warnings, row_key
 from domain.registers_rows import ParsedRegister, RegisterWarning, WarningKind
 from formats.registers import ReadLimits, RegisterFileError, read_register
 from formats.registers.limits import check_file_size
@@ -34,10 +34,13 @@ _DUPLICATES = (WarningKind.DUPLICATE_IN_FILE, WarningKind.DUPLICATE_PRIOR)
 
 
 class UploadRegister:
-    """An accountant sends a register file. Only a person who keeps the books of a DC may
-    upload, and only for such a DC (``dc_id``; needed only when they serve several); the file is read in a worker thread so the bot's loop
-    never blocks; a clean file becomes a draft (register, items, original file, audit entry)
-    in one transaction."""
+    """An accountant sends a register file.
+
+    Only a person who keeps the books of a DC may upload, and only for such a DC (``dc_id``,
+    needed when they serve several). The file is read in a worker thread so the bot's loop
+    never blocks. A clean file becomes a draft (register, items, original file, audit
+    entry) in one transaction; a file with errors stores nothing.
+    """
 
     def __init__(self, uow: RegisterUowFactory, clock: Clock, rules: RegisterRules) -> None:
         self._uow, self._clock, self._rules = uow, clock, rules
@@ -97,7 +100,7 @@ class UploadRegister:
         today = now.astimezone(rules.cutoff.head_office_tz).date()
         async with self._uow() as uow:
             prior = await uow.registers.prior_payments(
-                {row.inn for row in parsed.rows}, now - rules.duplicate_window
+                {row_key(row) for row in parsed.rows}, now - rules.duplicate_window
             )
             warnings = parsed.warnings + review_warnings(
                 parsed.rows,

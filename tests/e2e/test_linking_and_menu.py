@@ -125,3 +125,30 @@ async def test_a_non_admin_cannot_use_a_crafted_invite_button(
     assert answer is not None and "администратор" in (answer.text or "")
     chat = await director.chat()
     assert not any("t.me/" in (m.text or "") for m in chat)
+
+
+async def test_a_deactivated_person_gets_nothing_but_a_notice(
+    tg: SandboxTelegramClient, stack: Stack
+):
+    number = stack.users.person()
+    user = await tg.create_user(
+        "Уволен", user_id=stack.users.telegram_id(), phone_number=pool_phone(number)
+    )
+    await user.send_contact(pool_phone(number))
+    await user.wait_for_message(contains="Аккаунт привязан")
+    text = stack.org_file.read_text(encoding="utf-8")
+    block = f'\n[[people]]\ncode = "e2e{number:02d}"\n'
+    start = text.index(block)
+    end = text.index("\n[[people]]", start + 1) if "\n[[people]]" in text[start + 1 :] else None
+    without = text[:start] + (text[end:] if end else "\n")
+    smaller = stack.workdir / f"org-without-{number}.toml"
+    smaller.write_text(without, encoding="utf-8")
+    imported = stack.viza("org", "import", str(smaller))
+    assert f"отключены: e2e{number:02d}" in imported.stdout, imported.stderr
+    await user.send_command("/start")
+    notice = await user.wait_for_message(contains="отключена")
+    assert "Тестов" not in notice.text
+    answer = await user.press(notice.message_id, "m:help", crafted=True)
+    assert answer is not None and "отключена" in (answer.text or "")
+    restored = stack.viza("org", "import", str(stack.org_file))
+    assert restored.returncode == 0

@@ -38,3 +38,25 @@ async def test_an_update_is_claimed_exactly_once_even_concurrently(database, clo
     results = await asyncio.gather(*(ledger.claim(1, 555, clock.now()) for _ in range(5)))
     assert sorted(results) == [False, False, False, False, True]
     assert await ledger.claim(2, 555, clock.now())
+
+
+async def test_redis_storage_keeps_a_dialog_across_connections():
+    """With ``redis.url`` set the bot uses aiogram's RedisStorage; a new connection (a
+    restarted bot) sees the same state."""
+    import uuid
+
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    key = StorageKey(bot_id=1, chat_id=int(uuid.uuid4().int % 10**9), user_id=5)
+    first = RedisStorage.from_url("redis://127.0.0.1:6379/15")
+    await first.set_state(key, "InviteDialog:name")
+    await first.set_data(key, {"query": "Иванова"})
+    await first.close()
+    second = RedisStorage.from_url("redis://127.0.0.1:6379/15")
+    try:
+        assert await second.get_state(key) == "InviteDialog:name"
+        assert await second.get_data(key) == {"query": "Иванова"}
+        await second.set_state(key, None)
+        await second.set_data(key, {})
+    finally:
+        await second.close()
