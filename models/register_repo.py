@@ -12,17 +12,16 @@ from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.register_checks import DuplicateKey, duplicate_key
-from domain.registers_rows import PaymentRow
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import City, DcAccountant, DealerCenter, Person
 from services.register_ports import (
-    CategoryTotal,
     DealerCenterRef,
     ItemStatus,
     NewRegister,
     PriorPayment,
     RegisterStatus,
     RegisterSummary,
+    summarize_groups,
 )
 
 REG = cast(Table, Register.__table__)  # type: ignore[attr-defined]
@@ -204,6 +203,7 @@ def _item_rows(register_id: int, draft: NewRegister, *, kopecks: bool) -> list[t
     Date would bind there (integer kopecks, ISO dates); PostgreSQL takes Decimal and date."""
     notes, over, pending = draft.notes, draft.over_threshold, ItemStatus.PENDING.value
     day = _iso if kopecks else _same
+    keys = draft.keys
     return [
         (
             register_id,
@@ -213,7 +213,7 @@ def _item_rows(register_id: int, draft: NewRegister, *, kopecks: bool) -> list[t
             row.counterparty,
             row.inn,
             row.invoice_number,
-            _invoice_key(row),
+            keys[position - 1][1][:_KEY_WIDTH],
             day(row.invoice_date),
             row.purpose,
             int(row.amount.scaleb(2)) if kopecks else row.amount,
@@ -236,10 +236,6 @@ def _stored_key(row: Any) -> DuplicateKey:
     return inn, invoice[:_KEY_WIDTH], amount
 
 
-def _invoice_key(row: PaymentRow) -> str:
-    return duplicate_key(row.inn, row.invoice_number, row.amount, row.purpose)[1][:_KEY_WIDTH]
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -253,13 +249,7 @@ def _warning_document(warning: Any) -> dict[str, Any]:
 
 
 def _summary(row: Any, groups: list[Any]) -> RegisterSummary:
-    totals: dict[str, Decimal] = {}
-    by_category: list[CategoryTotal] = []
-    for currency, category, amount, count in groups:
-        totals[currency] = totals.get(currency, Decimal("0.00")) + amount
-        if currency == "RUB":
-            by_category.append(CategoryTotal(category, amount, int(count)))
-    by_category.sort(key=lambda c: (-c.amount, c.category or ""))
+    totals, by_category = summarize_groups(groups)
     return RegisterSummary(
         id=row["id"],
         version=row["version"],
@@ -269,8 +259,8 @@ def _summary(row: Any, groups: list[Any]) -> RegisterSummary:
         payment_date=row["payment_date"],
         earliest_payment_date=row["earliest_payment_date"],
         item_count=row["item_count"],
-        totals=dict(sorted(totals.items())),
-        by_category=tuple(by_category),
+        totals=totals,
+        by_category=by_category,
         warnings=tuple(w["message"] for w in row["warnings"] or ()),
         filename=row["filename"] or "",
         created_at=row["created_at"],

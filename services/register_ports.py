@@ -6,7 +6,7 @@ as ``registers``. Repositories never commit: the use case's unit of work does, o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,6 +79,24 @@ class RegisterSummary:
         return self.totals.get("RUB", Decimal("0.00"))
 
 
+CategoryGroup = tuple[str, str | None, Decimal, int]
+"""(currency, category, sum, count) of the items sharing both."""
+
+
+def summarize_groups(
+    groups: Iterable[CategoryGroup],
+) -> tuple[dict[str, Decimal], tuple[CategoryTotal, ...]]:
+    """Totals per currency, and the RUB categories largest first, for `RegisterSummary`."""
+    totals: dict[str, Decimal] = {}
+    by_category: list[CategoryTotal] = []
+    for currency, category, amount, count in groups:
+        totals[currency] = totals.get(currency, Decimal("0.00")) + amount
+        if currency == "RUB":
+            by_category.append(CategoryTotal(category, amount, int(count)))
+    by_category.sort(key=lambda c: (-c.amount, c.category or ""))
+    return dict(sorted(totals.items())), tuple(by_category)
+
+
 @dataclass(frozen=True)
 class PriorPayment:
     """An item of an earlier register, as the 30-day duplicate check needs it."""
@@ -103,9 +121,9 @@ class NewRegisterFile:
 
 @dataclass(frozen=True)
 class NewRegister:
-    """A clean parse ready to store as a draft. ``notes`` maps a file line to the duplicate
-    warnings about it; ``over_threshold`` holds the lines that also go to the general
-    director."""
+    """A clean parse ready to store as a draft. ``keys`` are the rows' duplicate keys, in
+    row order; ``notes`` maps a file line to the duplicate warnings about it;
+    ``over_threshold`` holds the lines that also go to the general director."""
 
     dc_id: int
     uploaded_by_id: int
@@ -115,6 +133,7 @@ class NewRegister:
     warnings: Sequence[RegisterWarning]
     file: NewRegisterFile
     created_at: datetime
+    keys: Sequence[DuplicateKey]
     notes: Mapping[int, str] = field(default_factory=dict)
     over_threshold: Collection[int] = frozenset()
 

@@ -11,4 +11,3 @@ class RegisterFileError(DomainError):
     `message` is complete Russian text for the accountant. Problems of single rows are not
     raised: they are reported in `ParsedRegister.errors`.
     """
-

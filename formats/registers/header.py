@@ -64,6 +64,12 @@ class HeaderMatch:
     index: int
     columns: dict[str, int]
 
+    @property
+    def free_text_columns(self) -> frozenset[int]:
+        """Columns whose text is the accountant's prose (purpose, category, comment)."""
+        names = ("purpose", "category", "comment")
+        return frozenset(self.columns[name] for name in names if name in self.columns)
+
     def indices(self, absent: int) -> tuple[int, ...]:
         """Column per field of `FIELD_ORDER`; `absent` stands for a missing column."""
         return tuple(self.columns.get(name, absent) for name in FIELD_ORDER)

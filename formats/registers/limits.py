@@ -28,15 +28,17 @@ class ReadLimits:
     max_zip_entries: int = 1_000
     max_columns: int = 100
 
+    def __post_init__(self) -> None:
+        if (
+            min(self.max_file_bytes, self.max_rows, self.max_uncompressed_bytes) <= 0
+            or min(self.max_compression_ratio, self.max_zip_entries, self.max_columns) <= 0
+        ):
+            raise ValueError("every register reading cap must be positive")
+
     @classmethod
     def from_config(cls, max_file_mb: float, max_rows: int) -> ReadLimits:
-        """From `registers.max_file_mb` and `registers.max_rows`; the zip caps scale along."""
-        max_file = int(max_file_mb * 1024 * 1024)
-        return cls(
-            max_file_bytes=max_file,
-            max_rows=max_rows,
-            max_uncompressed_bytes=max(100 * 1024 * 1024, 20 * max_file),
-        )
+        """From `registers.max_file_mb` and `registers.max_rows`; other caps keep defaults."""
+        return cls(max_file_bytes=int(max_file_mb * 1024 * 1024), max_rows=max_rows)
 
     @property
     def sheet_row_cap(self) -> int:

@@ -1,9 +1,10 @@
 """Rows of a table (a sheet or a CSV file) below a found header, turned into payments.
 
 Blank rows are skipped (only the recognised columns count, so a pre-numbered empty template
-row is blank). A row with an empty INN cell that starts with «Итого», «Всего» or «Total» is a
-totals row, not a payment; below the first totals row, rows without INN and amount (signatures,
-notes) are ignored, while rows that have them are still read as payments.
+row is blank). A row with an empty INN cell and a label «Итого», «Всего» or «Total» (outside
+the purpose, category and comment columns) is a totals row, not a payment. Below the first
+totals row, rows without INN and amount (signatures, notes) are ignored, while rows that have
+them are still read as payments.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _not_a_payment(
         return True
     if not _is_empty(cells[1]):
         return False
-    if _is_totals(row):
+    if _is_totals(row, header.free_text_columns):
         totals.append((line, row[header.columns["amount"]]))
         return True
     return bool(totals) and _is_empty(cells[2])  # signatures and notes below «Итого»
@@ -100,9 +101,10 @@ def _is_empty(cell: object) -> bool:
     return cell is None or cell == "" or (type(cell) is str and cell.isspace())
 
 
-def _is_totals(row: Sequence[object]) -> bool:
-    for cell in row:
-        if type(cell) is str:
+def _is_totals(row: Sequence[object], free_text: frozenset[int]) -> bool:
+    """«Итого», «Всего», «Total» as a label — not inside a purpose or a comment."""
+    for index, cell in enumerate(row):
+        if type(cell) is str and index not in free_text:
             head = cell.lstrip()[:6].casefold()
             for word in _TOTAL_WORDS:
                 if head.startswith(word) and not head[len(word) : len(word) + 1].isalpha():

@@ -100,6 +100,8 @@ def _deflated(packed: memoryview, size: int) -> bytes:
 
 
 def _not_a_workbook(names: set[str]) -> str:
+    if "xl/workbook.bin" in names:
+        return "Формат .xlsb не поддерживается — сохраните файл как «Книга Excel (.xlsx)»."
     if any(name.startswith("word/") for name in names):
         return "Это документ Word, а нужен реестр: .xlsx, .csv или выгрузка из 1С."
     if "content.xml" in names or "mimetype" in names:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from domain.register_checks import PriorItem, review_warnings, row_key
 from domain.registers_rows import ParsedRegister, RegisterWarning, WarningKind
@@ -19,8 +22,10 @@ from services.register_ports import (
     NewRegister,
     NewRegisterFile,
     PriorPayment,
+    RegisterStatus,
     RegisterSummary,
     RegisterUowFactory,
+    summarize_groups,
 )
 from services.registers.model import (
     DraftReady,
@@ -98,10 +103,9 @@ class UploadRegister:
     ) -> RegisterSummary:
         now, rules = self._clock.now(), self._rules
         today = now.astimezone(rules.cutoff.head_office_tz).date()
+        keys = [row_key(row) for row in parsed.rows]
         async with self._uow() as uow:
-            prior = await uow.registers.prior_payments(
-                {row_key(row) for row in parsed.rows}, now - rules.duplicate_window
-            )
+            prior = await uow.registers.prior_payments(set(keys), now - rules.duplicate_window)
             warnings = parsed.warnings + review_warnings(
                 parsed.rows,
                 today=today,
@@ -111,12 +115,13 @@ class UploadRegister:
             draft = self._draft(
                 actor, dc=dc, parsed=parsed, warnings=warnings, upload=upload, now=now
             )
+            draft = replace(draft, keys=keys)
             register_id = await uow.registers.add_draft(draft)
             await uow.audit.append(_uploaded(actor, register_id, dc, draft, parsed), now)
-            summary = await uow.registers.summary(register_id)
             await uow.commit()
-        assert summary is not None
-        return summary
+        # Built from what was just stored rather than read back: a 10,000-row register
+        # would otherwise pay for a second pass over its items.
+        return _summary(register_id, dc, draft)
 
     def _draft(
         self,
@@ -138,6 +143,7 @@ class UploadRegister:
             warnings=warnings,
             file=upload,
             created_at=now,
+            keys=(),
             notes=_duplicate_notes(warnings),
             over_threshold=frozenset(
                 row.line
@@ -156,6 +162,33 @@ class UploadRegister:
             dc_label=payment.dc_name,
             purpose=payment.purpose,
         )
+
+
+def _summary(register_id: int, dc: DealerCenterRef, draft: NewRegister) -> RegisterSummary:
+    groups: dict[tuple[str, str | None], list[Any]] = {}
+    for row in draft.rows:
+        group = groups.setdefault((row.currency, row.category), [Decimal("0.00"), 0])
+        group[0] += row.amount
+        group[1] += 1
+    totals, by_category = summarize_groups(
+        (currency, category, amount, count)
+        for (currency, category), (amount, count) in groups.items()
+    )
+    return RegisterSummary(
+        id=register_id,
+        version=1,
+        status=RegisterStatus.DRAFT,
+        dc=dc,
+        uploaded_by_id=draft.uploaded_by_id,
+        payment_date=draft.payment_date,
+        earliest_payment_date=draft.payment_date,
+        item_count=len(draft.rows),
+        totals=totals,
+        by_category=by_category,
+        warnings=tuple(warning.message for warning in draft.warnings),
+        filename=draft.file.filename[:255],
+        created_at=draft.created_at,
+    )
 
 
 def _read(filename: str, data: bytes, limits: ReadLimits) -> tuple[ParsedRegister, str]:
@@ -178,8 +211,13 @@ def _who_can(accountants: Sequence[tuple[str, str]]) -> str:
         "Реестры платежей загружают бухгалтеры дилерских центров. "
         "Вы не указаны бухгалтером ни одного ДЦ."
     )
-    if accountants:
-        names = "; ".join(f"{name} ({dc})" for name, dc in accountants[:10])
+    by_person: dict[str, list[str]] = {}
+    for name, dc in accountants:
+        by_person.setdefault(name, []).append(dc)
+    if by_person:
+        names = "; ".join(
+            f"{name} ({', '.join(dcs)})" for name, dcs in list(by_person.items())[:10]
+        )
         text += f" Бухгалтеры ваших ДЦ: {names}."
     return text + " Если это ошибка, обратитесь к администратору."
 

@@ -132,7 +132,7 @@ def test_the_sheet_named_like_a_register_is_chosen_over_the_first() -> None:
     assert read_register("r.xlsx", data, LIMITS).sheet_name == "Реестр платежей"
 
 
-def test_without_such_a_name_the_first_sheet_is_read() -> None:
+def test_without_such_a_name_the_first_sheet_is_read_even_if_the_table_is_elsewhere() -> None:
     data = xlsx([HEADER_RU, payment(1)], sheet="Лист2", before=["Лист1"])
     with pytest.raises(RegisterFileError, match="Не найдена строка заголовков в первых 20"):
         read_register("r.xlsx", data, LIMITS)
@@ -194,3 +194,10 @@ def test_every_problem_of_a_row_is_reported_on_its_line() -> None:
         "Строка 3: Срочно: «может быть» — укажите «да» или оставьте пустым",
     ]
     assert {e.line for e in parsed.errors} == {3}
+
+
+def test_a_row_without_inn_whose_purpose_mentions_totals_is_still_an_error() -> None:
+    row = payment(2, "")
+    row[5] = "Итого за ноябрь по договору аренды"
+    parsed = read_register("r.xlsx", xlsx([HEADER_RU, payment(1), row]), LIMITS)
+    assert [e.message for e in parsed.errors] == ["Строка 3: не указан ИНН"]
