@@ -1,0 +1,327 @@
+"""The approval of a payment register: one transition table for the register, decisions
+per item and stage, and the events every move records (PRODUCT §3 «Approval route»).
+
+The aggregate is loaded by a use case, changed here, and stored back with its events in one
+transaction. Nothing here knows about Telegram or SQL; authorization of *who* acts at a
+stage is resolved before (see `register_route.resolve_actor`) and passed in as `ActingAs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.register_route import ActingAs, Stage
+
+
+class RegisterStatus(StrEnum):
+    DRAFT = "draft"
+    IN_APPROVAL = "in_approval"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"  # the cutoff passed before the route was finished
+
+
+class ItemStatus(StrEnum):
+    PENDING = "pending"  # alive: waiting at the register's current stage (or a later one)
+    APPROVED = "approved"  # passed every stage that applies to it
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    MISSED = "missed"  # «не согласован к сроку»
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    CANCEL = "cancel"
+    DECIDE = "decide"
+    SEND_ON = "send_on"
+    RETURN = "return"
+    RESUBMIT = "resubmit"
+    WITHDRAW = "withdraw"
+    WITHDRAW_ITEMS = "withdraw_items"
+    CUTOFF = "cutoff"
+
+
+S = RegisterStatus
+# The register's state machine. Where a move has several outcomes the operation picks one of
+# the listed targets (e.g. send_on stays in approval or finishes it).
+TRANSITIONS: dict[tuple[RegisterStatus, Action], frozenset[RegisterStatus]] = {
+    (S.DRAFT, Action.SUBMIT): frozenset({S.IN_APPROVAL}),
+    (S.DRAFT, Action.CANCEL): frozenset({S.CANCELLED}),
+    (S.IN_APPROVAL, Action.DECIDE): frozenset({S.IN_APPROVAL}),
+    (S.IN_APPROVAL, Action.SEND_ON): frozenset({S.IN_APPROVAL, S.APPROVED}),
+    (S.IN_APPROVAL, Action.RETURN): frozenset({S.RETURNED}),
+    (S.IN_APPROVAL, Action.WITHDRAW): frozenset({S.WITHDRAWN}),
+    (S.IN_APPROVAL, Action.WITHDRAW_ITEMS): frozenset({S.IN_APPROVAL, S.WITHDRAWN, S.APPROVED}),
+    (S.IN_APPROVAL, Action.CUTOFF): frozenset({S.CLOSED}),
+    (S.RETURNED, Action.RESUBMIT): frozenset({S.IN_APPROVAL}),
+    (S.RETURNED, Action.WITHDRAW): frozenset({S.WITHDRAWN}),
+    (S.RETURNED, Action.CUTOFF): frozenset({S.CLOSED}),
+    # Until the cutoff the accountant may still pull approved payments out of the run.
+    (S.APPROVED, Action.WITHDRAW): frozenset({S.WITHDRAWN}),
+    (S.APPROVED, Action.WITHDRAW_ITEMS): frozenset({S.APPROVED, S.WITHDRAWN}),
+}
+WITHDRAWABLE = frozenset({ItemStatus.PENDING, ItemStatus.APPROVED})
+
+
+class TransitionNotAllowed(DomainError):
+    """The register's state does not allow this move (e.g. it moved on)."""
+
+    def __init__(self, status: RegisterStatus, action: Action) -> None:
+        super().__init__(_NOT_ALLOWED.get(status, "Реестр уже не ждёт этого действия."))
+        self.status, self.action = status, action
+
+
+_NOT_ALLOWED = {
+    S.DRAFT: "Реестр ещё не отправлен на согласование.",
+    S.APPROVED: "Реестр уже согласован полностью.",
+    S.RETURNED: "Реестр возвращён бухгалтеру на доработку.",
+    S.WITHDRAWN: "Реестр отозван бухгалтером.",
+    S.CANCELLED: "Реестр отменён.",
+    S.CLOSED: "Срок согласования прошёл: реестр закрыт отсечкой.",
+}
+
+
+class ApprovalError(DomainError):
+    """A refused decision that the user can understand (Russian message)."""
+
+
+@dataclass
+class Item:
+    """An item as the approval sees it. ``stages`` are the stages that apply to it;
+    ``decision``/``decided_by`` belong to the register's current stage only."""
+
+    id: int
+    position: int
+    amount: Decimal
+    status: ItemStatus
+    stages: tuple[Stage, ...]
+    decision: Decision | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.status is ItemStatus.PENDING
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the approval did: what the audit log records and notifications tell."""
+
+    action: str
+    actor: str
+    on_behalf_of: str | None = None
+    item_id: int | None = None
+    stage: Stage | None = None
+    old: str | None = None
+    new: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class RegisterApproval:
+    """A register under approval.
+
+    Invariants: ``stage_index`` points into ``route`` while in approval (None otherwise);
+    the current stage applies to at least one alive item; an item is decided at most once
+    per stage by one person (the first decision wins; that person may change it until the
+    register is sent on); ``version`` grows with every move.
+    """
+
+    id: int
+    status: RegisterStatus
+    route: tuple[Stage, ...]
+    items: list[Item]
+    stage_index: int | None = None
+    round: int = 1
+    version: int = 1
+    events: list[Event] = field(default_factory=list)
+
+    # --- queries -------------------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage | None:
+        return None if self.stage_index is None else self.route[self.stage_index]
+
+    def at_stage(self) -> list[Item]:
+        """Alive items the current stage decides on."""
+        stage = self.stage
+        return [i for i in self.items if i.alive and stage in i.stages]
+
+    def undecided(self) -> list[Item]:
+        return [i for i in self.at_stage() if i.decision is None]
+
+    def item(self, item_id: int) -> Item:
+        found = next((i for i in self.items if i.id == item_id), None)
+        if found is None:
+            raise ApprovalError("Такого платежа в реестре нет.")
+        return found
+
+    # --- moves ---------------------------------------------------------------------
+
+    def _move(self, action: Action, target: RegisterStatus) -> None:
+        allowed = TRANSITIONS.get((self.status, action))
+        if allowed is None:
+            raise TransitionNotAllowed(self.status, action)
+        assert target in allowed, f"{action} cannot lead to {target}"
+        self.status = target
+        self.version += 1
+
+    def submit(self, by: str) -> None:
+        self._move(Action.SUBMIT, S.IN_APPROVAL)
+        self.events.append(Event("register.submitted", by, new=S.IN_APPROVAL))
+        self._enter_first_stage(by)
+
+    def cancel(self, by: str) -> None:
+        self._move(Action.CANCEL, S.CANCELLED)
+        self.events.append(Event("register.cancelled", by, old=S.DRAFT, new=S.CANCELLED))
+
+    def decide(
+        self, item_id: int, by: ActingAs, decision: Decision, reason: str | None = None
+    ) -> bool:
+        """Record ``by``'s decision on an item of the current stage. False when it changes
+        nothing (a double tap). Raises when someone else decided it first."""
+        self._check(Action.DECIDE)
+        item = self._current_item(item_id)
+        if decision is Decision.REJECT and not (reason and reason.strip()):
+            raise ApprovalError("Укажите причину отклонения.")
+        if item.decided_by not in (None, by.person):
+            raise ApprovalError("Этот платёж уже решил другой согласующий.")
+        if item.decision is decision and item.reason == reason:
+            return False
+        old = item.decision
+        item.decision, item.decided_by = decision, by.person
+        item.reason = reason.strip() if reason else None
+        self.version += 1
+        self.events.append(
+            Event("register.item.decided", by.person, by.on_behalf_of, item.id, self.stage,
+                  old, decision, item.reason)
+        )  # fmt: skip
+        return True
+
+    def approve_rest(self, by: ActingAs) -> list[Item]:
+        """Approve every undecided item of the current stage; returns them."""
+        self._check(Action.DECIDE)
+        rest = self.undecided()
+        for item in rest:
+            self.decide(item.id, by, Decision.APPROVE)
+        return rest
+
+    def send_on(self, by: ActingAs) -> Stage | None:
+        """Close the current stage: rejected items end, approved ones go to the next stage
+        that applies to any of them. Returns that stage, or None when the register is
+        approved."""
+        self._check(Action.SEND_ON)
+        if waiting := self.undecided():
+            raise ApprovalError(f"Не решено платежей: {len(waiting)}. Решите каждый платёж.")
+        stage = self.stage
+        for item in self.at_stage():
+            if item.decision is Decision.REJECT:
+                item.status = ItemStatus.REJECTED
+            elif item.stages[-1] is stage:
+                item.status = ItemStatus.APPROVED
+        self.events.append(Event("register.sent_on", by.person, by.on_behalf_of, stage=stage))
+        return self._advance(by.person)
+
+    def return_to_accountant(self, by: ActingAs, reason: str) -> None:
+        if not reason.strip():
+            raise ApprovalError("Укажите причину возврата.")
+        self._move(Action.RETURN, S.RETURNED)
+        self.events.append(
+            Event("register.returned", by.person, by.on_behalf_of, stage=self.stage,
+                  old=S.IN_APPROVAL, new=S.RETURNED, reason=reason.strip())
+        )  # fmt: skip
+        self.stage_index = None
+
+    def resubmit(self, by: str) -> None:
+        """After a return: the route starts again from the first stage, decisions cleared."""
+        self._move(Action.RESUBMIT, S.IN_APPROVAL)
+        self.round += 1
+        for item in self.items:
+            item.decision = item.decided_by = item.reason = None
+        self.events.append(Event("register.resubmitted", by, old=S.RETURNED, new=S.IN_APPROVAL))
+        self._enter_first_stage(by)
+
+    def withdraw(self, by: str, item_ids: list[int] | None = None) -> list[Item]:
+        """The accountant withdraws the whole register (``item_ids`` None) or some items."""
+        action = Action.WITHDRAW if item_ids is None else Action.WITHDRAW_ITEMS
+        self._check(action)
+        chosen = [
+            i for i in self.items
+            if i.status in WITHDRAWABLE and (item_ids is None or i.id in item_ids)
+        ]  # fmt: skip
+        if item_ids is not None and len(chosen) != len(set(item_ids)):
+            raise ApprovalError("Часть платежей уже отклонена или отозвана.")
+        for item in chosen:
+            self.events.append(Event("register.item.withdrawn", by, item_id=item.id,
+                                     old=item.status, new=ItemStatus.WITHDRAWN))  # fmt: skip
+            item.status = ItemStatus.WITHDRAWN
+        if not any(i.status in WITHDRAWABLE for i in self.items):
+            self._move(action, S.WITHDRAWN)
+            self.stage_index = None
+            self.events.append(Event("register.withdrawn", by, new=S.WITHDRAWN))
+        elif self.status is S.IN_APPROVAL and not self.at_stage():
+            self._advance(by)
+        else:
+            self.version += 1
+        return chosen
+
+    def close_at_cutoff(self, by: str = "system") -> list[Item]:
+        """The cutoff passed: every alive item becomes «не согласован к сроку». (The daily
+        job does the same set-based in SQL; this is its reference behaviour.)"""
+        self._check(Action.CUTOFF)
+        missed = [i for i in self.items if i.alive]
+        for item in missed:
+            item.status = ItemStatus.MISSED
+        self._move(Action.CUTOFF, S.CLOSED)
+        self.stage_index = None
+        self.events.append(Event("register.closed_at_cutoff", by, new=S.CLOSED))
+        return missed
+
+    # --- internals -----------------------------------------------------------------
+
+    def _check(self, action: Action) -> None:
+        if (self.status, action) not in TRANSITIONS:
+            raise TransitionNotAllowed(self.status, action)
+
+    def _current_item(self, item_id: int) -> Item:
+        item = self.item(item_id)
+        if not item.alive:
+            raise ApprovalError(f"Платёж №{item.position} уже не ждёт решения ({item.status}).")
+        if self.stage not in item.stages:
+            raise ApprovalError(f"Платёж №{item.position} не на вашем этапе.")
+        return item
+
+    def _enter_first_stage(self, by: str) -> None:
+        self.stage_index = -1
+        self._advance(by)
+
+    def _advance(self, by: str) -> Stage | None:
+        """Move to the next stage that applies to an alive item, or finish."""
+        assert self.stage_index is not None
+        for index in range(self.stage_index + 1, len(self.route)):
+            stage = self.route[index]
+            if any(i.alive and stage in i.stages for i in self.items):
+                self.stage_index = index
+                for item in self.items:
+                    item.decision = item.decided_by = item.reason = None
+                self.version += 1
+                self.events.append(Event("register.stage.entered", by, stage=stage))
+                return stage
+        self._finish(by)
+        return None
+
+    def _finish(self, by: str) -> None:
+        self._move(Action.SEND_ON, S.APPROVED)
+        self.stage_index = None
+        self.events.append(Event("register.approved", by, old=S.IN_APPROVAL, new=S.APPROVED))
