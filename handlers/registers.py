@@ -21,6 +21,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from domain.errors import DomainError
 from handlers import register_keyboards as keyboards
 from handlers import register_views as views
+from handlers.filters import members_only
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
 from handlers.views import refused
 from services.ports import PersonView
@@ -33,17 +34,13 @@ _KEEP_UPLOADS = 5
 
 
 def router() -> Router:
-    r = Router(name="registers")
-    r.message.register(document_received, F.document, StateFilter(None), _linked)
-    r.callback_query.register(dc_chosen, UploadDc.filter(), _linked)
-    r.callback_query.register(draft_action, DraftAction.filter(), _linked)
-    r.callback_query.register(date_chosen, DraftDate.filter(), _linked)
+    """Register upload and the draft card, for linked active people only."""
+    r = members_only(Router(name="registers"))
+    r.message.register(document_received, F.document, StateFilter(None))
+    r.callback_query.register(dc_chosen, UploadDc.filter())
+    r.callback_query.register(draft_action, DraftAction.filter())
+    r.callback_query.register(date_chosen, DraftDate.filter())
     return r
-
-
-async def _linked(_event: object, person: PersonView | None = None) -> bool:
-    # async: aiogram runs a plain function filter in a worker thread
-    return person is not None and person.active
 
 
 @dataclass(frozen=True)

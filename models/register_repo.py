@@ -37,6 +37,7 @@ PERSON = cast(Table, Person.__table__)  # type: ignore[attr-defined]
 # and filters here. Both stay well under the bind-parameter caps of SQLite and asyncpg.
 _KEY_LOOKUP_LIMIT = 2000
 _KEY_WIDTH = 200
+_INSERT_SLICE = 5000
 
 
 class SqlRegisterRepository:
@@ -139,8 +140,11 @@ class SqlRegisterRepository:
             dialect=dialect
         )
         assert tuple(compiled.positiontup or ()) == ITEM_COLUMNS
-        rows = _item_rows(register_id, draft, kopecks=dialect.name == "sqlite")
-        await connection.exec_driver_sql(compiled.string, rows)
+        kopecks = dialect.name == "sqlite"
+        # In slices: the driver values of a 100,000-row register never sit in memory at once.
+        for start in range(0, len(draft.rows), _INSERT_SLICE):
+            rows = _item_rows(register_id, draft, start, kopecks=kopecks)
+            await connection.exec_driver_sql(compiled.string, rows)
 
     async def summary(self, register_id: int) -> RegisterSummary | None:
         row = (
@@ -198,12 +202,16 @@ ITEM_COLUMNS = (
 )  # fmt: skip
 
 
-def _item_rows(register_id: int, draft: NewRegister, *, kopecks: bool) -> list[tuple[Any, ...]]:
-    """Driver values in ``ITEM_COLUMNS`` order. SQLite gets what `Money` and SQLAlchemy's
-    Date would bind there (integer kopecks, ISO dates); PostgreSQL takes Decimal and date."""
+def _item_rows(
+    register_id: int, draft: NewRegister, start: int, *, kopecks: bool
+) -> list[tuple[Any, ...]]:
+    """Driver values in ``ITEM_COLUMNS`` order for ``_INSERT_SLICE`` rows from ``start``.
+    SQLite gets what `Money` and SQLAlchemy's Date would bind there (integer kopecks, ISO
+    dates); PostgreSQL takes Decimal and date."""
     notes, over, pending = draft.notes, draft.over_threshold, ItemStatus.PENDING.value
     day = _iso if kopecks else _same
-    keys = draft.keys
+    end = start + _INSERT_SLICE
+    keys = draft.keys[start:end]
     return [
         (
             register_id,
@@ -213,7 +221,7 @@ def _item_rows(register_id: int, draft: NewRegister, *, kopecks: bool) -> list[t
             row.counterparty,
             row.inn,
             row.invoice_number,
-            keys[position - 1][1][:_KEY_WIDTH],
+            key[1][:_KEY_WIDTH],
             day(row.invoice_date),
             row.purpose,
             int(row.amount.scaleb(2)) if kopecks else row.amount,
@@ -226,7 +234,9 @@ def _item_rows(register_id: int, draft: NewRegister, *, kopecks: bool) -> list[t
             notes.get(row.line),
             pending,
         )
-        for position, row in enumerate(draft.rows, start=1)
+        for position, row, key in zip(
+            range(start + 1, end + 1), draft.rows[start:end], keys, strict=False
+        )
     ]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.org_model import Substitute
 from domain.register_approval import (
     TRANSITIONS,
     Action,
@@ -20,7 +21,6 @@ from domain.register_approval import (
     RegisterStatus,
     TransitionNotAllowed,
 )
-from domain.org_model import Substitute
 from domain.register_route import (
     DEFAULT_ROUTE,
     ActingAs,
@@ -94,7 +94,7 @@ def act(reg: RegisterApproval, action: Action) -> None:
         Action.WITHDRAW: lambda: reg.withdraw("ivanova"),
         Action.WITHDRAW_ITEMS: lambda: reg.withdraw("ivanova", [2]),
     }
-    calls[Action.CUTOFF] = lambda: reg.close_at_cutoff()
+    calls[Action.CUTOFF] = reg.close_at_cutoff
     calls[action]()
 
 
