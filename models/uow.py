@@ -11,6 +11,7 @@ from models.audit_repo import SqlAuditLog
 from models.db import Database
 from models.link_repo import SqlInviteRepository, SqlLinkRepository
 from models.org_repo import SqlOrgRepository
+from models.outbox_repo import SqlOutbox
 from models.register_repo import SqlRegisterRepository
 
 
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         self.registers = SqlRegisterRepository(self._session)
+        self.outbox = SqlOutbox(self._session)
         return self
 
     async def __aexit__(

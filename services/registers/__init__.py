@@ -4,6 +4,7 @@ submit. The approval route itself (issue 4) builds on the submitted register."""
 from services.registers.drafts import CancelDraft, ChangePaymentDate, ShowRegister, SubmitRegister
 from services.registers.model import (
     DraftReady,
+    FileRefused,
     NeedDealerCenter,
     PaymentDateRefused,
     RegisterChanged,
@@ -19,6 +20,7 @@ __all__ = [
     "CancelDraft",
     "ChangePaymentDate",
     "DraftReady",
+    "FileRefused",
     "NeedDealerCenter",
     "PaymentDateRefused",
     "RegisterChanged",

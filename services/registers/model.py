@@ -113,5 +113,9 @@ class RegisterNotDraft(DomainError):
         self.summary = summary
 
 
+class FileRefused(DomainError):
+    """A file refused before it is read (too big to download)."""
+
+
 class PaymentDateRefused(DomainError):
     """A payment date that is not a business day, too early or too far ahead."""

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.register_checks import PriorItem, review_warnings, row_key
+from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_key
 from domain.registers_rows import ParsedRegister, RegisterWarning, WarningKind
 from formats.registers import ReadLimits, RegisterFileError, read_register
 from formats.registers.limits import check_file_size
@@ -29,6 +28,7 @@ from services.register_ports import (
 )
 from services.registers.model import (
     DraftReady,
+    FileRefused,
     NeedDealerCenter,
     RegisterRules,
     Rejected,
@@ -58,7 +58,7 @@ class UploadRegister:
         """Refuse early, before the file is downloaded: who may upload, and the size cap."""
         await self._served(actor)
         if size is not None and size > self._rules.limits.max_file_bytes:
-            raise NotAllowed(
+            raise FileRefused(
                 f"Файл слишком большой: {_mb(size)} МБ, предел — "
                 f"{_mb(self._rules.limits.max_file_bytes)} МБ."
             )
@@ -112,10 +112,7 @@ class UploadRegister:
                 ceo_threshold=rules.ceo_threshold,
                 prior=[self._prior_item(p) for p in prior],
             )
-            draft = self._draft(
-                actor, dc=dc, parsed=parsed, warnings=warnings, upload=upload, now=now
-            )
-            draft = replace(draft, keys=keys)
+            draft = self._draft(actor, dc, parsed, warnings, upload, keys, now)
             register_id = await uow.registers.add_draft(draft)
             await uow.audit.append(_uploaded(actor, register_id, dc, draft, parsed), now)
             await uow.commit()
@@ -123,14 +120,14 @@ class UploadRegister:
         # would otherwise pay for a second pass over its items.
         return _summary(register_id, dc, draft)
 
-    def _draft(
+    def _draft(  # noqa: PLR0917  (one call site, every part of the draft)
         self,
         actor: PersonView,
-        *,
         dc: DealerCenterRef,
         parsed: ParsedRegister,
         warnings: tuple[RegisterWarning, ...],
         upload: NewRegisterFile,
+        keys: list[DuplicateKey],
         now: datetime,
     ) -> NewRegister:
         threshold = self._rules.ceo_threshold
@@ -143,7 +140,7 @@ class UploadRegister:
             warnings=warnings,
             file=upload,
             created_at=now,
-            keys=(),
+            keys=keys,
             notes=_duplicate_notes(warnings),
             over_threshold=frozenset(
                 row.line

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from domain.inn import complete_inn
 from domain.org import load_org_toml
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import DealerCenter
@@ -19,6 +20,7 @@ from services.errors import NotAllowed
 from services.register_ports import RegisterStatus
 from services.registers import (
     DraftReady,
+    FileRefused,
     NeedDealerCenter,
     PaymentDateRefused,
     RegisterChanged,
@@ -159,7 +161,7 @@ async def test_a_corrupt_or_oversized_file_is_refused_and_stores_nothing(
             cutoff=time(14, 0),
         ),
     )
-    with pytest.raises(NotAllowed, match="слишком большой"):
+    with pytest.raises(FileRefused, match="слишком большой"):
         await tiny.upload_register.precheck(person, 50_000)
     too_big = await tiny.upload_register(person, NSK, (SAMPLES / NSK).read_bytes())
     assert isinstance(too_big, Rejected) and "слишком большой" in too_big.errors[0]
@@ -261,3 +263,19 @@ async def _entries(uow_factory):
     async with uow_factory() as uow:
         async for entry in uow.audit.iterate():
             yield entry
+
+
+async def test_a_large_register_is_checked_against_prior_registers_in_one_window_read(usecases):
+    """Past 2,000 distinct keys the lookup reads the 30-day window instead of seeking keys."""
+    novikova = await usecases.identify(NOVIKOVA)
+    lines = ["Контрагент;ИНН;Сумма;Назначение платежа;№ счета"]
+    for n in range(2_500):
+        inn = complete_inn(f"77{n:07d}")
+        lines.append(f"ООО «Поставщик {n}»;{inn};{n + 1},50;Оплата по счету {n};{n}")
+    data = "\n".join(lines).encode("utf-8")
+    first = await usecases.upload_register(novikova, "big.csv", data)
+    assert isinstance(first, DraftReady) and first.summary.item_count == 2_500
+    assert first.summary.total == sum(Decimal(n + 1) + Decimal("0.50") for n in range(2_500))
+    second = await usecases.upload_register(novikova, "big.csv", data)
+    assert isinstance(second, DraftReady)
+    assert sum("уже есть" in w for w in second.summary.warnings) == 2_500
