@@ -17,7 +17,7 @@ from bot.application import Application
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
-from handlers import errors, fallback, start
+from handlers import errors, fallback, registers, start
 from models.fsm_storage import SqlStorage
 from models.update_ledger import UpdateLedger
 
@@ -53,7 +53,13 @@ def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
     dp.update.outer_middleware(PersonLanguage(i18n))
-    dp.include_routers(errors.router(), start.router(), start.menu_router(), fallback.router())
+    dp.include_routers(
+        errors.router(),
+        start.router(),
+        start.menu_router(),
+        registers.router(),
+        fallback.router(),
+    )
     return dp
 
 

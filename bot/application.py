@@ -12,6 +12,7 @@ from models.db import Database, create_database
 from models.migrate import upgrade_to_head
 from models.uow import SqlUnitOfWork
 from services.ports import Clock
+from services.registers import RegisterRules
 from services.usecases import UseCases
 
 
@@ -28,9 +29,24 @@ class Application:
         await upgrade_to_head(database)
         clock = clock or SystemClock(timedelta(minutes=settings.clock.shift_minutes))
         usecases = UseCases.build(
-            lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=settings.invites.ttl_hours
+            lambda: SqlUnitOfWork(database),
+            clock,
+            invite_ttl_hours=settings.invites.ttl_hours,
+            register_rules=register_rules(settings),
         )
         return cls(settings, database, clock, usecases)
 
     async def close(self) -> None:
         await self.database.dispose()
+
+
+def register_rules(settings: Settings) -> RegisterRules:
+    return RegisterRules.from_config(
+        max_file_mb=settings.registers.max_file_mb,
+        max_rows=settings.registers.max_rows,
+        ceo_threshold=settings.registers.ceo_threshold,
+        timezone=settings.schedule.timezone,
+        cutoff=settings.schedule.cutoff,
+        holidays=settings.schedule.holidays,
+        workdays=settings.schedule.workdays,
+    )

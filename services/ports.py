@@ -104,12 +104,20 @@ class AuditLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the block without ``commit()`` rolls back."""
+    """One transaction. Leaving the block without ``commit()`` rolls back.
 
-    org: OrgRepository
-    links: LinkRepository
-    invites: InviteRepository
-    audit: AuditLog
+    Repositories are read-only properties so that an adapter may expose its own
+    (more specific) repository classes.
+    """
+
+    @property
+    def org(self) -> OrgRepository: ...
+    @property
+    def links(self) -> LinkRepository: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

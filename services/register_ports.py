@@ -175,7 +175,8 @@ class RegisterRepository(Protocol):
 
 
 class RegisterUnitOfWork(UnitOfWork, Protocol):
-    registers: RegisterRepository
+    @property
+    def registers(self) -> RegisterRepository: ...
 
 
 RegisterUowFactory = Callable[[], RegisterUnitOfWork]
