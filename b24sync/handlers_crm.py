@@ -26,6 +26,7 @@ from services.outbox_ports import OutboxMessage
 from .delivery import Call, Done, Fail, Next, Step
 from .errors import Bitrix24Error, NotFound
 from .paging import page_items
+from .reconcile import CrmItemCheck
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,4 @@ class CrmUpsertHandler:
 
 
 HANDLERS = (CrmUpsertHandler(),)
+CHECKS = (CrmItemCheck(CRM_UPSERT_KIND),)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from services.b24_ports import CRM_UPSERT_KIND
@@ -109,9 +109,7 @@ def discovered_checks() -> list[ReconcileCheck]:
     return [check for module in handler_modules() for check in getattr(module, "CHECKS", ())]
 
 
-async def reconcile(
-    ctx: ReconcileContext, checks: Sequence[ReconcileCheck]
-) -> list[CheckReport]:
+async def reconcile(ctx: ReconcileContext, checks: Sequence[ReconcileCheck]) -> list[CheckReport]:
     """Run the checks in order (dead letters first, so re-queued messages are not counted
     as drift again)."""
     return [await check.run(ctx) for check in checks]
@@ -135,11 +133,15 @@ def _same(wanted: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
 
 
 def _text(value: Any) -> str:
+    """A field value as the portal echoes it back (numbers compared by value)."""
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if isinstance(value, float | Decimal):
-        return format(Decimal(str(value)).normalize(), "f")
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    return format(number.normalize(), "f") if number.is_finite() else text
 
 
 def _again(message: OutboxMessage) -> NewOutboxMessage:

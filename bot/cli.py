@@ -5,6 +5,7 @@ viza migrate             apply database migrations
 viza org import FILE     import the org directory (idempotent)
 viza invite PERSON       print a one-time invite link for a person
 viza audit verify        walk the audit hash chain
+viza b24 sync-org|reconcile|relay   Bitrix24 org sync, reconcile, outbox relay
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.b24_commands import add_b24_parser
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_command", required=True
     )
     audit.add_parser("verify", help="verify the hash chain")
+    add_b24_parser(sub)
     return parser
 
 
@@ -68,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> Command:
-    from bot import commands
+    from bot import b24_commands, commands
 
     table: dict[str, Command] = {
         "run": commands.run,
@@ -76,6 +79,7 @@ def _command(args: argparse.Namespace) -> Command:
         "org": commands.org_import,
         "invite": commands.invite,
         "audit": commands.audit_verify,
+        "b24": b24_commands.b24,
     }
     return table[args.command]
 

@@ -72,10 +72,32 @@ class OrgSettings(Section):
     file: Path | None = None
 
 
+class Bitrix24RelaySettings(Section):
+    """The outbox relay (``[bitrix24.relay]``); times in seconds."""
+
+    claim: int = Field(default=200, ge=1, le=5000)
+    max_attempts: int = Field(default=12, ge=1)
+    retry_base: float = Field(default=5.0, gt=0)
+    retry_cap: float = Field(default=900.0, gt=0)
+    lease: float = Field(default=300.0, gt=0)
+    poll: float = Field(default=2.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=2, ge=0)
+
+
+class Bitrix24OrgSettings(Section):
+    """Org sync (``[bitrix24.org]``): Bitrix24 department id -> our unit code."""
+
+    departments: dict[int, str] = Field(default_factory=dict)
+    dealer_centers: dict[int, str] = Field(default_factory=dict)
+
+
 class Bitrix24Settings(Section):
     webhook_url: SecretStr | None = None
     rate_per_second: float = Field(default=1.0, gt=0)
     burst: int = Field(default=10, ge=1)
+    relay: Bitrix24RelaySettings = Field(default_factory=Bitrix24RelaySettings)
+    org: Bitrix24OrgSettings = Field(default_factory=Bitrix24OrgSettings)
 
 
 class ScheduleSettings(Section):

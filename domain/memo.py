@@ -23,7 +23,7 @@ from domain.memo_errors import (
     StaleDecision,
     TransitionNotAllowed,
 )
-from domain.memo_events import MemoEvent
+from domain.memo_events import MemoEvent, jsonable_change
 from domain.memo_model import (
     ApprovalStep,
     Attachment,
@@ -33,7 +33,6 @@ from domain.memo_model import (
     clean_title,
     format_memo_number,
     parse_memo_number,
-    required_reason,
     utc,
 )
 from domain.memo_record import MemoRecord
@@ -54,13 +53,10 @@ from domain.memo_states import (
     next_status,
 )
 from domain.memo_steps import (
-    acting_for,
     check_addition,
     decide,
     insert_approver,
     pending_after,
-    skip_pending,
-    steps_for_route,
 )
 from domain.org_model import OrgDirectory
 
@@ -201,7 +197,7 @@ class Memo(MemoRecord):
         changes: dict[str, object] = {}
         for name in _REVISABLE:
             if getattr(candidate, name) != getattr(self, name):
-                changes[name] = _jsonable_field(getattr(candidate, name))
+                changes[name] = jsonable_change(getattr(candidate, name))
                 setattr(self, name, getattr(candidate, name))
         return self._record(_A.REVISE, target, now, actor, changes=changes)
 
@@ -234,14 +230,14 @@ class Memo(MemoRecord):
         self, *, actor: str, step_key: int, org: OrgDirectory, now: datetime, reason: str
     ) -> MemoEvent:
         """Reject the memo (a reason is required): it ends here; later steps are skipped."""
-        return self._end_round(_A.REJECT, step_key, actor, org, now, reason)
+        return self._end_round(_A.REJECT, step_key, actor, org=org, now=now, reason=reason)
 
     def return_for_rework(
         self, *, actor: str, step_key: int, org: OrgDirectory, now: datetime, reason: str
     ) -> MemoEvent:
         """Return the memo to the author (a reason is required); later steps are skipped and
         the author may revise and resubmit."""
-        return self._end_round(_A.RETURN, step_key, actor, org, now, reason)
+        return self._end_round(_A.RETURN, step_key, actor, org=org, now=now, reason=reason)
 
     def add_approver(
         self,
@@ -274,66 +270,3 @@ class Memo(MemoRecord):
         return self._record(
             _A.ADD_APPROVER, target, now, actor, behalf=behalf, step=added, awaiting=awaiting
         )
-
-    # --- internals ---------------------------------------------------------------------
-
-    def _start_round(
-        self, action: MemoAction, actor: str, org: OrgDirectory, now: datetime, limit: int
-    ) -> MemoEvent:
-        self._require_author(actor)
-        target = next_status(self.status, action)
-        route = self.route(org, limit)
-        self.round += 1
-        self.steps.extend(steps_for_route(route, self.round, self._next_key()))
-        self.submitted_at = utc(now)
-        return self._record(action, target, now, actor, awaiting=route.people[0])
-
-    def _end_round(
-        self,
-        action: MemoAction,
-        step_key: int,
-        actor: str,
-        org: OrgDirectory,
-        now: datetime,
-        reason: str,
-    ) -> MemoEvent:
-        step, behalf = self._current_for(step_key, actor, org, now, action)
-        if action is _A.REJECT:
-            reason = required_reason(reason, "Укажите причину отклонения.")
-        else:
-            reason = required_reason(reason, "Укажите, что нужно доработать.")
-        target = next_status(self.status, action)
-        status = StepStatus.REJECTED if action is _A.REJECT else StepStatus.RETURNED
-        decide(step, status, actor=actor, behalf=behalf, comment=reason, now=now)
-        skip_pending(self.round_steps())
-        if target.is_final:
-            self.finished_at = utc(now)
-        return self._record(action, target, now, actor, behalf=behalf, step=step, reason=reason)
-
-    def _current_for(
-        self, step_key: int, actor: str, org: OrgDirectory, now: datetime, action: MemoAction
-    ) -> tuple[ApprovalStep, str | None]:
-        """The current step, if ``step_key`` names it, and for whom ``actor`` acts there.
-
-        A step that exists but no longer waits (an old button) is `StaleDecision`; a move
-        the status does not allow is `TransitionNotAllowed`."""
-        current = self.current_step
-        is_current = current is not None and current.key == step_key
-        if not is_current and any(s.key == step_key for s in self.steps):
-            raise StaleDecision()
-        next_status(self.status, action)
-        if current is None or not is_current:
-            raise StaleDecision()
-        return current, acting_for(current, actor, self.author, org, now)
-
-
-def _jsonable_field(value: object) -> object:
-    """A revised field's value as the audit log stores it (attachments as plain dicts)."""
-    if isinstance(value, tuple):
-        return [
-            {"name": v.name, "size": v.size, "sha256": v.sha256, "mime": v.mime}
-            if isinstance(v, Attachment)
-            else v
-            for v in value
-        ]
-    return value

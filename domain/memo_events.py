@@ -64,3 +64,18 @@ class MemoEvent:
         if self.changes:
             new["changes"] = dict(self.changes)
         return new
+
+
+def jsonable_change(value: object) -> object:
+    """A revised field's value as the audit log stores it: tuples as lists, attachments
+    as plain dicts."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _plain(item: object) -> object:
+    fields = ("name", "size", "sha256", "mime")
+    if all(hasattr(item, name) for name in fields):
+        return {name: getattr(item, name) for name in fields}
+    return item

@@ -1,16 +1,23 @@
-"""The state of a memo and the questions asked of it; `domain.memo.Memo` adds the moves."""
+"""The state of a memo, the questions asked of it and the bookkeeping every move shares;
+`domain.memo.Memo` adds the moves themselves."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.memo_errors import NotTheAuthor, NotYourTurn
+from domain.memo_errors import NotTheAuthor, NotYourTurn, StaleDecision
 from domain.memo_events import MemoEvent
-from domain.memo_model import ApprovalStep, Attachment, format_memo_number, utc
+from domain.memo_model import (
+    ApprovalStep,
+    Attachment,
+    format_memo_number,
+    required_reason,
+    utc,
+)
 from domain.memo_route import DEFAULT_MAX_APPROVERS, Route, plan_route
-from domain.memo_states import MemoAction, MemoStatus, StepStatus
-from domain.memo_steps import acting_for, in_order
+from domain.memo_states import MemoAction, MemoStatus, StepStatus, next_status
+from domain.memo_steps import acting_for, decide, in_order, skip_pending, steps_for_route
 from domain.org_model import OrgDirectory
 
 
@@ -92,6 +99,56 @@ class MemoRecord:
         """The events recorded since the last call (the unit of work drains them)."""
         events, self.events = self.events, []
         return events
+
+    def _start_round(
+        self, action: MemoAction, actor: str, org: OrgDirectory, now: datetime, limit: int
+    ) -> MemoEvent:
+        self._require_author(actor)
+        target = next_status(self.status, action)
+        route = self.route(org, limit)
+        self.round += 1
+        self.steps.extend(steps_for_route(route, self.round, self._next_key()))
+        self.submitted_at = utc(now)
+        return self._record(action, target, now, actor, awaiting=route.people[0])
+
+    def _end_round(
+        self,
+        action: MemoAction,
+        step_key: int,
+        actor: str,
+        *,
+        org: OrgDirectory,
+        now: datetime,
+        reason: str,
+    ) -> MemoEvent:
+        step, behalf = self._current_for(step_key, actor, org, now, action)
+        if action is MemoAction.REJECT:
+            reason = required_reason(reason, "Укажите причину отклонения.")
+        else:
+            reason = required_reason(reason, "Укажите, что нужно доработать.")
+        target = next_status(self.status, action)
+        status = StepStatus.REJECTED if action is MemoAction.REJECT else StepStatus.RETURNED
+        decide(step, status, actor=actor, behalf=behalf, comment=reason, now=now)
+        skip_pending(self.round_steps())
+        if target.is_final:
+            self.finished_at = utc(now)
+        return self._record(action, target, now, actor, behalf=behalf, step=step, reason=reason)
+
+    def _current_for(
+        self, step_key: int, actor: str, org: OrgDirectory, now: datetime, action: MemoAction
+    ) -> tuple[ApprovalStep, str | None]:
+        """The current step, if ``step_key`` names it, and for whom ``actor`` acts there.
+
+        A step that exists but no longer waits (an old button) is `StaleDecision`; a move
+        the status does not allow is `TransitionNotAllowed`."""
+        current = self.current_step
+        is_current = current is not None and current.key == step_key
+        if not is_current and any(s.key == step_key for s in self.steps):
+            raise StaleDecision()
+        next_status(self.status, action)
+        if current is None or not is_current:
+            raise StaleDecision()
+        return current, acting_for(current, actor, self.author, org, now)
 
     def _next_key(self) -> int:
         return max((s.key for s in self.steps), default=0) + 1

@@ -87,9 +87,14 @@ def final_approvers(
         stops.append(default)
     general = _first_holder(org, Role.GENERAL_DIRECTOR)
     wanted = with_general_director or not stops
-    if wanted and general is not None and general not in {s.person for s in stops}:
-        if general != author or not stops:
-            stops.append(RouteStop(general, StepKind.FINAL, Role.GENERAL_DIRECTOR))
+    taken = {s.person for s in stops}
+    if (
+        wanted
+        and general is not None
+        and general not in taken
+        and (general != author or not stops)
+    ):
+        stops.append(RouteStop(general, StepKind.FINAL, Role.GENERAL_DIRECTOR))
     if not stops:
         raise NoFinalApprover(
             "Не удалось определить итогового согласующего: в справочнике нет ни директора "

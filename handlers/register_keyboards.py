@@ -8,9 +8,10 @@ from datetime import date
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.register_approval import RegisterStatus
 from handlers import register_views as views
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
-from services.register_ports import DealerCenterRef, RegisterStatus, RegisterSummary
+from services.register_ports import DealerCenterRef, RegisterSummary
 
 _MAX_DC_BUTTONS = 30
 

@@ -10,7 +10,8 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from domain.money import format_amount
-from services.register_ports import DealerCenterRef, RegisterStatus, RegisterSummary
+from domain.register_approval import RegisterStatus
+from services.register_ports import DealerCenterRef, RegisterSummary
 from services.registers import Rejected
 
 MESSAGE_LIMIT = 4096
@@ -118,10 +119,10 @@ def date_changed(summary: RegisterSummary) -> str:
 def _header(summary: RegisterSummary) -> str:
     status = {
         RegisterStatus.DRAFT: _("черновик"),
-        RegisterStatus.SUBMITTED: _("отправлен на согласование"),
+        RegisterStatus.IN_APPROVAL: _("отправлен на согласование"),
         RegisterStatus.CANCELLED: _("отменён"),
     }.get(summary.status, escape(str(summary.status)))
-    icon = {RegisterStatus.SUBMITTED: "✅", RegisterStatus.CANCELLED: "🚫"}.get(
+    icon = {RegisterStatus.IN_APPROVAL: "✅", RegisterStatus.CANCELLED: "🚫"}.get(
         summary.status, "📄"
     )
     return _("{icon} <b>Реестр №{id}</b> — {status}").format(

@@ -19,13 +19,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from domain.errors import DomainError
+from domain.register_approval import RegisterStatus
 from handlers import register_keyboards as keyboards
 from handlers import register_views as views
 from handlers.filters import members_only
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
 from handlers.views import refused
 from services.ports import PersonView
-from services.register_ports import RegisterStatus, RegisterSummary
+from services.register_ports import RegisterSummary
 from services.registers import NeedDealerCenter, RegisterChanged, RegisterNotDraft, Rejected
 from services.usecases import UseCases
 

@@ -84,8 +84,14 @@ class SqlBitrixOrgRepository:
             changes.warnings.append(f"код {code} уже занят: пользователь Bitrix24 пропущен")
             return None
         home = dcs.get(person.dealer_center) if person.dealer_center else None
-        row = Person(code=code, full_name=person.full_name, bitrix_id=person.bitrix_id,
-                     phone=person.phone, active=True, home_dc_id=home.id if home else None)  # fmt: skip
+        row = Person(
+            code=code,
+            full_name=person.full_name,
+            bitrix_id=person.bitrix_id,
+            phone=person.phone,
+            active=True,
+            home_dc_id=home.id if home else None,
+        )
         self._session.add(row)
         people.append(row)
         changes.created.append(code)

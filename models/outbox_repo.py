@@ -107,15 +107,10 @@ class SqlOutboxStore:
                     attempts=col(OutboxRecord.attempts) + 1,
                 )
             )
-            rows = list(
-                (
-                    await session.scalars(
-                        select(OutboxRecord)
-                        .where(col(OutboxRecord.id).in_(ids), OutboxRecord.lease_owner == owner)
-                        .order_by(col(OutboxRecord.id))
-                    )
-                ).all()
+            mine = select(OutboxRecord).where(
+                col(OutboxRecord.id).in_(ids), col(OutboxRecord.lease_owner) == owner
             )
+            rows = list((await session.scalars(mine.order_by(col(OutboxRecord.id)))).all())
             remote = await _remote_ids(session, {(r.entity_type, r.entity_id) for r in rows})
         return [_message(row, remote) for row in rows]
 
@@ -138,7 +133,7 @@ class SqlOutboxStore:
                     update(OutboxRecord)
                     .where(
                         col(OutboxRecord.id) == outcome.id,
-                        OutboxRecord.lease_owner == owner,
+                        col(OutboxRecord.lease_owner) == owner,
                         col(OutboxRecord.status) == OutboxStatus.IN_FLIGHT.value,
                     )
                     .values(lease_owner=None, lease_until=None, **_changes(outcome, now))
@@ -164,7 +159,7 @@ class SqlOutboxStore:
                 .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
                 .returning(col(OutboxRecord.id))
             )
-            return sorted(int(i) for i in result.scalars().all())
+            return sorted(int(i) for i in result.scalars().all() if i is not None)
 
     async def latest_delivered(self, kind: str) -> list[OutboxMessage]:
         async with self._database.sessions() as session:
@@ -209,7 +204,9 @@ def _changes(outcome: Outcome, now: datetime) -> dict[str, Any]:
     return {"status": OutboxStatus.DEAD.value, "last_error": outcome.error[:_ERROR_CHARS]}
 
 
-async def _remote_ids(session: AsyncSession, entities: Iterable[EntityKey]) -> dict[EntityKey, str]:
+async def _remote_ids(
+    session: AsyncSession, entities: Iterable[EntityKey]
+) -> dict[EntityKey, str]:
     """The remote id of each entity's newest delivered message that has one."""
     keys = set(entities)
     if not keys:

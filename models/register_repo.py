@@ -11,15 +11,14 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.register_approval import ItemStatus, RegisterStatus
 from domain.register_checks import DuplicateKey, duplicate_key
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import City, DcAccountant, DealerCenter, Person
 from services.register_ports import (
     DealerCenterRef,
-    ItemStatus,
     NewRegister,
     PriorPayment,
-    RegisterStatus,
     RegisterSummary,
     summarize_groups,
 )
@@ -179,7 +178,7 @@ class SqlRegisterRepository:
             values["payment_date"] = payment_date
         if status is not None:
             values["status"] = status.value
-            if status is RegisterStatus.SUBMITTED:
+            if status is RegisterStatus.IN_APPROVAL:
                 values["submitted_at"] = now
             elif status is RegisterStatus.CANCELLED:
                 values["cancelled_at"] = now

@@ -10,26 +10,12 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Protocol
 
+from domain.register_approval import RegisterStatus
 from domain.register_checks import DuplicateKey
 from domain.registers_rows import PaymentRow, RegisterWarning
 from services.ports import UnitOfWork
-
-
-class RegisterStatus(StrEnum):
-    """Where a register is. Issue 4 adds the approval route's states after ``submitted``."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CANCELLED = "cancelled"
-
-
-class ItemStatus(StrEnum):
-    """An item's state; the approval route (issue 4) moves it on from ``pending``."""
-
-    PENDING = "pending"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import models.outbox_tables  # noqa: F401
+import models.outbox_tables
 import models.register_tables
 import models.tables  # noqa: F401  (registers the tables on the metadata)
 

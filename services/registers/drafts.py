@@ -11,14 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.register_approval import RegisterStatus
 from services.errors import NotAllowed
 from services.ports import AuditEvent, Clock, PersonView
-from services.register_ports import (
-    RegisterStatus,
-    RegisterSummary,
-    RegisterUnitOfWork,
-    RegisterUowFactory,
-)
+from services.register_ports import RegisterSummary, RegisterUnitOfWork, RegisterUowFactory
 from services.registers.model import (
     PaymentDateRefused,
     RegisterChanged,
@@ -196,10 +192,10 @@ class SubmitRegister(_DraftUseCase):
                 action="register.submitted",
                 old={"status": summary.status},
                 new={
-                    "status": RegisterStatus.SUBMITTED,
+                    "status": RegisterStatus.IN_APPROVAL,
                     "payment_date": summary.payment_date,
                     "items": summary.item_count,
                     "totals": dict(summary.totals),
                 },
-                status=RegisterStatus.SUBMITTED,
+                status=RegisterStatus.IN_APPROVAL,
             )

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from domain.calendar import BusinessCalendar, CutoffPolicy
 from domain.errors import DomainError
+from domain.register_approval import RegisterStatus
 from formats.registers import ReadLimits
-from services.register_ports import DealerCenterRef, RegisterStatus, RegisterSummary
+from services.register_ports import DealerCenterRef, RegisterSummary
 
 DEFAULT_CUTOFF = CutoffPolicy(BusinessCalendar(), ZoneInfo("Europe/Moscow"), time(14, 0))
 
@@ -106,7 +107,7 @@ class RegisterNotDraft(DomainError):
 
     def __init__(self, summary: RegisterSummary) -> None:
         text = {
-            RegisterStatus.SUBMITTED: "уже отправлен на согласование",
+            RegisterStatus.IN_APPROVAL: "уже отправлен на согласование",
             RegisterStatus.CANCELLED: "уже отменён",
         }.get(summary.status, "уже не черновик")
         super().__init__(f"Реестр №{summary.id} {text}.")

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.register_approval import RegisterStatus
 from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_key
 from domain.registers_rows import ParsedRegister, RegisterWarning, WarningKind
 from formats.registers import ReadLimits, RegisterFileError, read_register
@@ -21,7 +22,6 @@ from services.register_ports import (
     NewRegister,
     NewRegisterFile,
     PriorPayment,
-    RegisterStatus,
     RegisterSummary,
     RegisterUowFactory,
     summarize_groups,
