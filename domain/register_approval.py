@@ -108,6 +108,10 @@ class Item:
     decision: Decision | None = None
     decided_by: str | None = None
     reason: str | None = None
+    on_behalf_of: str | None = None
+
+    def clear_decision(self) -> None:
+        self.decision = self.decided_by = self.reason = self.on_behalf_of = None
 
     @property
     def alive(self) -> bool:
@@ -167,6 +171,10 @@ class RegisterApproval:
             raise ApprovalError("Такого платежа в реестре нет.")
         return found
 
+    def ensure_open(self) -> None:
+        """Raise `TransitionNotAllowed` unless decisions are being taken now."""
+        self._check(Action.DECIDE)
+
     # --- moves ---------------------------------------------------------------------
 
     def _move(self, action: Action, target: RegisterStatus) -> None:
@@ -201,6 +209,7 @@ class RegisterApproval:
             return False
         old = item.decision
         item.decision, item.decided_by = decision, by.person
+        item.on_behalf_of = by.on_behalf_of
         item.reason = reason.strip() if reason else None
         self.version += 1
         self.events.append(
@@ -248,7 +257,7 @@ class RegisterApproval:
         self._move(Action.RESUBMIT, S.IN_APPROVAL)
         self.round += 1
         for item in self.items:
-            item.decision = item.decided_by = item.reason = None
+            item.clear_decision()
         self.events.append(Event("register.resubmitted", by, old=S.RETURNED, new=S.IN_APPROVAL))
         self._enter_first_stage(by)
 
@@ -314,7 +323,7 @@ class RegisterApproval:
             if any(i.alive and stage in i.stages for i in self.items):
                 self.stage_index = index
                 for item in self.items:
-                    item.decision = item.decided_by = item.reason = None
+                    item.clear_decision()
                 self.version += 1
                 self.events.append(Event("register.stage.entered", by, stage=stage))
                 return stage

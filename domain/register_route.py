@@ -98,6 +98,12 @@ class RoutePolicy:
         return tuple(stage for stage in route if self.applies(stage, amount, currency))
 
 
+def stages_of(route: Sequence[Stage], *, goes_to_ceo: bool) -> tuple[Stage, ...]:
+    """An item's stages when whether it reaches the general director is already known
+    (stored at upload, so a later change of the threshold does not move items)."""
+    return tuple(s for s in route if goes_to_ceo or s is not Stage.GENERAL_DIRECTOR)
+
+
 @dataclass(frozen=True)
 class ActingAs:
     """Who decides and for whom: ``on_behalf_of`` is set when a substitute acts."""

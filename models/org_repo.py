@@ -217,6 +217,11 @@ class SqlOrgRepository:
             .order_by(col(Person.code))
         )
 
+    async def people_by_codes(self, codes: Sequence[str]) -> list[PersonView]:
+        return await self._many(
+            select(Person).where(col(Person.code).in_(codes)).order_by(col(Person.code))
+        )
+
     async def active_people(self) -> Sequence[PersonView]:
         return await self._many(
             select(Person).where(col(Person.active).is_(True)).order_by(col(Person.full_name))

@@ -86,6 +86,10 @@ class Register(SQLModel, table=True):
     uploaded_by_id: int = Field(foreign_key="person.id", index=True)
     status: str = Field(default="draft", max_length=16)
     stage: str | None = Field(default=None, max_length=32)
+    # The route fixed at submission (comma-separated stages): a config change later does
+    # not re-route registers already under way.
+    route: str | None = Field(default=None, max_length=200)
+    round: int = 1
     version: int = 1
     payment_date: date
     earliest_payment_date: date

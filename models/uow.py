@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.approval_repo import SqlApprovalRepository
 from models.audit_repo import SqlAuditLog
 from models.db import Database
 from models.link_repo import SqlInviteRepository, SqlLinkRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         self.registers = SqlRegisterRepository(self._session)
+        self.approvals = SqlApprovalRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         return self
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.register_route import RoutePolicy
+from services.approval_ports import ApprovalUnitOfWork
+from services.approvals import ApprovalCases, ApprovalRules
 from services.linking import (
     CreateInvite,
     IdentifyUser,
@@ -14,15 +19,21 @@ from services.linking import (
 )
 from services.org_admin import ImportOrg, VerifyAuditChain
 from services.ports import Clock
-from services.register_ports import RegisterUowFactory
+from services.register_ports import RegisterUnitOfWork
 from services.registers import (
     CancelDraft,
     ChangePaymentDate,
     RegisterRules,
     ShowRegister,
-    SubmitRegister,
     UploadRegister,
 )
+
+
+class AppUnitOfWork(RegisterUnitOfWork, ApprovalUnitOfWork, Protocol):
+    """The unit of work the whole application runs on (``models.uow.SqlUnitOfWork``)."""
+
+
+AppUowFactory = Callable[[], AppUnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -39,18 +50,22 @@ class UseCases:
     show_register: ShowRegister
     change_payment_date: ChangePaymentDate
     cancel_draft: CancelDraft
-    submit_register: SubmitRegister
+    approvals: ApprovalCases
 
     @classmethod
     def build(
         cls,
-        uow: RegisterUowFactory,
+        uow: AppUowFactory,
         clock: Clock,
         *,
         invite_ttl_hours: int,
         register_rules: RegisterRules | None = None,
+        approval_rules: ApprovalRules | None = None,
     ) -> UseCases:
         rules = register_rules or RegisterRules()
+        approval = approval_rules or ApprovalRules(
+            RoutePolicy(ceo_threshold=rules.ceo_threshold), rules.cutoff
+        )
         return cls(
             identify=IdentifyUser(uow),
             create_invite=CreateInvite(uow, clock, invite_ttl_hours),
@@ -64,5 +79,5 @@ class UseCases:
             show_register=ShowRegister(uow, clock, rules),
             change_payment_date=ChangePaymentDate(uow, clock, rules),
             cancel_draft=CancelDraft(uow, clock, rules),
-            submit_register=SubmitRegister(uow, clock, rules),
+            approvals=ApprovalCases.build(uow, clock, approval),
         )

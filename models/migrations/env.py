@@ -9,9 +9,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
+# Importing the table modules registers their tables on the metadata.
+import models.approval_tables
 import models.outbox_tables
 import models.register_tables
-import models.tables  # noqa: F401  (registers the tables on the metadata)
+import models.tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,7 +1,7 @@
 """Payment-register use cases (PRODUCT §3): upload by file, then the draft's date, cancel and
 submit. The approval route itself (issue 4) builds on the submitted register."""
 
-from services.registers.drafts import CancelDraft, ChangePaymentDate, ShowRegister, SubmitRegister
+from services.registers.drafts import CancelDraft, ChangePaymentDate, ShowRegister
 from services.registers.model import (
     DraftReady,
     FileRefused,
@@ -29,7 +29,6 @@ __all__ = [
     "RegisterRules",
     "Rejected",
     "ShowRegister",
-    "SubmitRegister",
     "UploadOutcome",
     "UploadRegister",
     "rejection_report",

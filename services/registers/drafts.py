@@ -163,39 +163,3 @@ class CancelDraft(_DraftUseCase):
                 new={"status": RegisterStatus.CANCELLED},
                 status=RegisterStatus.CANCELLED,
             )
-
-
-class SubmitRegister(_DraftUseCase):
-    """«Отправить на согласование»: draft -> submitted, with an audit entry.
-
-    This is where the approval route starts. Issue 4 routes a submitted register to its
-    first stage's approver (sets ``stage``, notifies the approver); here the status change
-    and its audit entry are all. A payment date whose cutoff has passed while the draft
-    waited is refused: the accountant picks a new date first.
-    """
-
-    async def __call__(
-        self, actor: PersonView, register_id: int, expected_version: int | None = None
-    ) -> RegisterSummary:
-        async with self._uow() as uow:
-            summary = await self._load_draft(uow, actor, register_id, expected_version)
-            earliest = self.earliest_payment_date(summary, self._clock.now())
-            if summary.payment_date < earliest:
-                raise PaymentDateRefused(
-                    f"Отсечка на {summary.payment_date:%d.%m.%Y} прошла: выберите новую дату "
-                    f"оплаты (не раньше {earliest:%d.%m.%Y}) и отправьте реестр снова."
-                )
-            return await self._change(
-                uow,
-                actor,
-                summary,
-                action="register.submitted",
-                old={"status": summary.status},
-                new={
-                    "status": RegisterStatus.IN_APPROVAL,
-                    "payment_date": summary.payment_date,
-                    "items": summary.item_count,
-                    "totals": dict(summary.totals),
-                },
-                status=RegisterStatus.IN_APPROVAL,
-            )

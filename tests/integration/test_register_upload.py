@@ -221,7 +221,7 @@ async def test_cancel_and_submit_change_the_status_once_with_audit_entries(
     with pytest.raises(NotAllowed):
         await usecases.submit_register(await usecases.identify(IVANOVA), sent.id, sent.version)
     submitted = await usecases.submit_register(novikova, sent.id, sent.version)
-    assert submitted.status == RegisterStatus.SUBMITTED
+    assert submitted.status == RegisterStatus.IN_APPROVAL
     with pytest.raises(RegisterNotDraft, match="уже отправлен"):
         await usecases.submit_register(novikova, sent.id, submitted.version)
     with pytest.raises(RegisterNotDraft):

@@ -94,7 +94,7 @@ def test_callback_data_fits_in_64_bytes_and_buttons_depend_on_the_status() -> No
     assert all(len(data.encode()) <= 64 for data in packed)
     markup = keyboards.draft_card(draft)
     assert markup is not None and len(markup.inline_keyboard) == 3
-    assert keyboards.draft_card(summary(status=RegisterStatus.SUBMITTED)) is None
+    assert keyboards.draft_card(summary(status=RegisterStatus.IN_APPROVAL)) is None
     days = keyboards.date_choices(draft, [date(2026, 11, 30), date(2026, 12, 1)])
     assert days.inline_keyboard[0][0].text == "• Пн 30.11 •"
     assert DraftDate.unpack(days.inline_keyboard[0][1].callback_data or "").payment_date == date(

@@ -1,0 +1,360 @@
+"""The register approval in SQL: load a register with its items and current decisions
+(row-locked on PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE), write back only
+what changed, and answer who decides where."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
+from domain.org_model import Substitute
+from domain.register_approval import (
+    Decision,
+    Item,
+    ItemStatus,
+    RegisterApproval,
+    RegisterStatus,
+)
+from domain.register_route import Stage
+from domain.roles import Role
+from models.approval_tables import RegisterCard, RegisterDecision
+from models.org_repo import SqlOrgRepository
+from models.register_tables import Register, RegisterItem
+from models.tables import (
+    City,
+    DcAccountant,
+    DealerCenter,
+    Department,
+    Person,
+    Substitution,
+)
+from services.approval_ports import (
+    CardItem,
+    CardMessage,
+    ItemRecord,
+    RegisterContext,
+    RegisterRecord,
+)
+from services.ports import PersonView
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    status: str
+    stage: str | None
+    route: str | None
+    round: int
+    version: int
+    items: dict[int, ItemRecord]
+
+
+class SqlApprovalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._org = SqlOrgRepository(session)
+        self._snapshots: dict[int, _Snapshot] = {}
+        self._person_ids: dict[str, int] = {}
+
+    # --- the aggregate -------------------------------------------------------------------
+
+    async def load(self, register_id: int, *, lock: bool) -> RegisterRecord | None:
+        query = (
+            select(Register, DealerCenter.code)
+            .join(DealerCenter, col(DealerCenter.id) == Register.dc_id)
+            .where(col(Register.id) == register_id)
+        )
+        if lock:
+            query = query.with_for_update(of=Register)
+        row = (await self._session.execute(query)).first()
+        if row is None:
+            return None
+        register, dc_code = row
+        route = _route(register.route)
+        stage = Stage(register.stage) if register.stage else None
+        items = await self._items(register_id, register.round, stage)
+        self._snapshots[register_id] = _Snapshot(
+            register.status, register.stage, register.route, register.round, register.version,
+            {i.id: i for i in items},
+        )  # fmt: skip
+        return RegisterRecord(
+            id=register_id,
+            status=RegisterStatus(register.status),
+            stage=stage,
+            route=route,
+            round=register.round,
+            version=register.version,
+            dc_code=dc_code,
+            items=tuple(items),
+        )
+
+    async def _items(self, register_id: int, round_: int, stage: Stage | None) -> list[ItemRecord]:
+        decided = await self._decisions(register_id, round_, stage)
+        rows = await self._session.execute(
+            sa_select(
+                col(RegisterItem.id), col(RegisterItem.position), col(RegisterItem.amount),
+                col(RegisterItem.currency), col(RegisterItem.status),
+                col(RegisterItem.over_threshold),
+            )
+            .where(col(RegisterItem.register_id) == register_id)
+            .order_by(col(RegisterItem.position))
+        )  # fmt: skip
+        records = []
+        for item_id, position, amount, currency, status, over in rows.tuples():
+            assert item_id is not None
+            record = ItemRecord(item_id, position, amount, currency, ItemStatus(status), over)
+            if item_id in decided:
+                decision, by, reason, behalf = decided[item_id]
+                record = replace(
+                    record, decision=decision, decided_by=by, reason=reason, on_behalf_of=behalf
+                )
+            records.append(record)
+        return records
+
+    async def _decisions(
+        self, register_id: int, round_: int, stage: Stage | None
+    ) -> dict[int, tuple[Decision, str, str | None, str | None]]:
+        """Decisions of the round at ``stage``; with no stage, each item's latest one."""
+        by, behalf = aliased(Person, name="by"), aliased(Person, name="behalf")
+        query = (
+            sa_select(
+                col(RegisterDecision.item_id), col(RegisterDecision.decision), col(by.code),
+                col(RegisterDecision.reason), col(behalf.code),
+            )
+            .join(by, col(by.id) == RegisterDecision.decided_by_id)
+            .outerjoin(behalf, col(behalf.id) == RegisterDecision.on_behalf_of_id)
+            .where(col(RegisterDecision.register_id) == register_id,
+                   col(RegisterDecision.round) == round_)
+            .order_by(col(RegisterDecision.decided_at), col(RegisterDecision.id))
+        )  # fmt: skip
+        if stage is not None:
+            query = query.where(col(RegisterDecision.stage) == stage.value)
+        found: dict[int, tuple[Decision, str, str | None, str | None]] = {}
+        for item_id, decision, decided_by, reason, on_behalf in (
+            await self._session.execute(query)
+        ).tuples():
+            found[item_id] = (Decision(decision), decided_by, reason, on_behalf)
+        return found
+
+    async def save(self, approval: RegisterApproval, now: datetime) -> None:
+        before = self._snapshots[approval.id]
+        route = ",".join(approval.route)
+        stage = approval.stage.value if approval.stage else None
+        await self._session.execute(
+            update(Register)
+            .where(col(Register.id) == approval.id)
+            .values(status=approval.status.value, stage=stage, route=route,
+                    round=approval.round, version=approval.version, updated_at=now)
+        )  # fmt: skip
+        for item in approval.items:
+            old = before.items[item.id]
+            if item.status is not old.status:
+                await self._session.execute(
+                    update(RegisterItem)
+                    .where(col(RegisterItem.id) == item.id)
+                    .values(status=item.status.value)
+                )
+            if before.stage == stage and before.round == approval.round:
+                await self._save_decision(approval, item, old, now)
+            elif item.decision is not None:  # decided in a stage entered by this move
+                await self._save_decision(approval, item, None, now)
+
+    async def _save_decision(
+        self, approval: RegisterApproval, item: Item, old: ItemRecord | None, now: datetime
+    ) -> None:
+        assert approval.stage is not None
+        now_decided = (item.decision, item.decided_by, item.reason, item.on_behalf_of)
+        if old is None:
+            was_decided: tuple[object, ...] = (None, None, None, None)
+        else:
+            was_decided = (old.decision, old.decided_by, old.reason, old.on_behalf_of)
+        if now_decided == was_decided:
+            return
+        await self._session.execute(
+            delete(RegisterDecision).where(
+                col(RegisterDecision.item_id) == item.id,
+                col(RegisterDecision.round) == approval.round,
+                col(RegisterDecision.stage) == approval.stage.value,
+            )
+        )
+        if item.decision is None or item.decided_by is None:
+            return
+        self._session.add(
+            RegisterDecision(
+                register_id=approval.id,
+                item_id=item.id,
+                round=approval.round,
+                stage=approval.stage.value,
+                decision=item.decision.value,
+                reason=item.reason,
+                decided_by_id=await self._person_id(item.decided_by),
+                on_behalf_of_id=(
+                    await self._person_id(item.on_behalf_of) if item.on_behalf_of else None
+                ),
+                decided_at=now,
+            )
+        )
+        await self._session.flush()
+
+    async def _person_id(self, code: str) -> int:
+        if code not in self._person_ids:
+            found = await self._session.scalar(
+                select(col(Person.id)).where(col(Person.code) == code)
+            )
+            assert found is not None, f"unknown person {code}"
+            self._person_ids[code] = found
+        return self._person_ids[code]
+
+    # --- who is around -------------------------------------------------------------------
+
+    async def context(self, register_id: int) -> RegisterContext:
+        dc_director = aliased(Person, name="dcd")
+        dept_director = aliased(Person, name="dd")
+        uploader = aliased(Person, name="up")
+        row = (
+            await self._session.execute(
+                sa_select(
+                    col(Register.dc_id), col(DealerCenter.code), col(DealerCenter.name),
+                    col(City.name), col(City.timezone), col(dc_director.code),
+                    col(dept_director.code), col(uploader.code), col(Register.payment_date),
+                )
+                .join(DealerCenter, col(DealerCenter.id) == Register.dc_id)
+                .join(City, col(City.id) == DealerCenter.city_id)
+                .join(Department, col(Department.id) == DealerCenter.department_id)
+                .outerjoin(dc_director, col(dc_director.id) == DealerCenter.director_id)
+                .outerjoin(dept_director, col(dept_director.id) == Department.director_id)
+                .join(uploader, col(uploader.id) == Register.uploaded_by_id)
+                .where(col(Register.id) == register_id)
+            )
+        ).one()  # fmt: skip
+        dc_id, dc_code, dc_name, city, zone, director, dept_head, uploaded_by, day = row
+        accountants = await self._session.scalars(
+            select(col(Person.code))
+            .join(DcAccountant, col(DcAccountant.person_id) == Person.id)
+            .where(col(DcAccountant.dc_id) == dc_id, col(Person.active).is_(True))
+            .order_by(col(Person.code))
+        )
+        return RegisterContext(
+            register_id=register_id, dc_id=dc_id, dc_code=dc_code, dc_name=dc_name, city=city,
+            dc_timezone=zone, dc_director=director, department_director=dept_head,
+            uploaded_by=uploaded_by, payment_date=day, accountants=tuple(accountants),
+        )  # fmt: skip
+
+    async def holders(self, stage: Stage, context: RegisterContext) -> Sequence[str]:
+        if stage is Stage.DC_DIRECTOR:
+            return [context.dc_director] if context.dc_director else []
+        if stage is Stage.DEPARTMENT_DIRECTOR:
+            return [context.department_director] if context.department_director else []
+        return [p.code for p in await self._org.people_with_role(Role(stage.value))]
+
+    async def substitutes(self, day: date) -> Sequence[Substitute]:
+        person, substitute = aliased(Person, name="p"), aliased(Person, name="s")
+        rows = await self._session.execute(
+            select(col(person.code), col(substitute.code), col(Substitution.date_from),
+                   col(Substitution.date_to))
+            .join(person, col(person.id) == Substitution.person_id)
+            .join(substitute, col(substitute.id) == Substitution.substitute_id)
+            .where(col(Substitution.date_from) <= day, col(Substitution.date_to) >= day)
+        )  # fmt: skip
+        return [Substitute(*row) for row in rows.tuples()]
+
+    async def people(self, codes: Sequence[str]) -> Sequence[PersonView]:
+        return await self._org.people_by_codes(codes)
+
+    async def timezone_of(self, person_id: int) -> str | None:
+        """The zone of the DCs a person directs or keeps the books of, or of their home
+        DC, or of their department's DCs when those share one zone."""
+        zones = set(
+            await self._session.scalars(
+                select(col(City.timezone))
+                .join(DealerCenter, col(DealerCenter.city_id) == City.id)
+                .outerjoin(DcAccountant, col(DcAccountant.dc_id) == DealerCenter.id)
+                .outerjoin(Department, col(Department.id) == DealerCenter.department_id)
+                .where(
+                    (col(DealerCenter.director_id) == person_id)
+                    | (col(DcAccountant.person_id) == person_id)
+                    | (col(Department.director_id) == person_id)
+                    | (col(DealerCenter.id).in_(
+                        select(col(Person.home_dc_id)).where(col(Person.id) == person_id)))
+                )
+                .distinct()
+            )
+        )  # fmt: skip
+        return zones.pop() if len(zones) == 1 else None
+
+    async def candidate_registers(self, person_code: str) -> Sequence[int]:
+        """Registers in approval whose current stage this person might decide (the use case
+        checks each precisely, substitutes included)."""
+        query = (
+            select(col(Register.id))
+            .where(col(Register.status) == RegisterStatus.IN_APPROVAL.value)
+            .order_by(col(Register.payment_date), col(Register.id))
+        )
+        return list(await self._session.scalars(query))
+
+    # --- cards -----------------------------------------------------------------------------
+
+    async def card_items(
+        self, register_id: int, round_: int, stage: Stage | None
+    ) -> Sequence[CardItem]:
+        decided = await self._decisions(register_id, round_, stage)
+        rows = await self._session.scalars(
+            select(RegisterItem)
+            .where(col(RegisterItem.register_id) == register_id)
+            .order_by(col(RegisterItem.position))
+        )
+        return [_card_item(row, decided.get(row.id or 0)) for row in rows]
+
+    async def card_message(self, register_id: int, person_id: int) -> CardMessage | None:
+        row = await self._session.get(RegisterCard, (register_id, person_id))
+        return _card_message(row) if row else None
+
+    async def card_messages(self, register_id: int) -> Sequence[CardMessage]:
+        rows = await self._session.scalars(
+            select(RegisterCard).where(col(RegisterCard.register_id) == register_id)
+        )
+        return [_card_message(row) for row in rows]
+
+    async def remember_card(self, card: CardMessage, now: datetime) -> None:
+        row = await self._session.get(RegisterCard, (card.register_id, card.person_id))
+        if row is None:
+            row = RegisterCard(
+                register_id=card.register_id,
+                person_id=card.person_id,
+                chat_id=card.chat_id,
+                message_id=card.message_id,
+                updated_at=now,
+            )
+        else:
+            row.chat_id, row.message_id, row.updated_at = card.chat_id, card.message_id, now
+        self._session.add(row)
+        await self._session.flush()
+
+
+def _route(text: str | None) -> tuple[Stage, ...] | None:
+    return tuple(Stage(name) for name in text.split(",")) if text else None
+
+
+def _card_item(
+    row: RegisterItem, decided: tuple[Decision, str, str | None, str | None] | None
+) -> CardItem:
+    assert row.id is not None
+    decision, decided_by, reason, _behalf = decided or (None, None, None, None)
+    return CardItem(
+        id=row.id, position=row.position, counterparty=row.counterparty, inn=row.inn,
+        amount=row.amount, currency=row.currency, purpose=row.purpose, urgent=row.urgent,
+        over_threshold=row.over_threshold, duplicate_note=row.duplicate_note,
+        status=ItemStatus(row.status), decision=decision, decided_by=decided_by,
+        reason=reason, invoice_number=row.invoice_number, invoice_date=row.invoice_date,
+        category=row.category, due_date=row.due_date, comment=row.comment,
+    )  # fmt: skip
+
+
+def _card_message(row: RegisterCard) -> CardMessage:
+    return CardMessage(row.register_id, row.person_id, row.chat_id, row.message_id)

@@ -1,0 +1,264 @@
+"""Shared machinery of the approval use cases: load a register under lock, decide who the
+actor acts as, record events in the audit log, build the actor's card, and address the
+people to tell afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.calendar import CutoffPolicy
+from domain.register_approval import Event, Item, RegisterApproval, RegisterStatus
+from domain.register_route import (
+    HOME_CURRENCY,
+    ActingAs,
+    RoutePolicy,
+    resolve_actor,
+    stages_of,
+)
+from domain.roles import Role
+from services.approval_ports import (
+    ApprovalUnitOfWork,
+    ApprovalUowFactory,
+    Card,
+    CardItem,
+    Notice,
+    RegisterContext,
+    RegisterRecord,
+)
+from services.errors import NotAllowed
+from services.ports import AuditEvent, Clock, PersonView
+from services.registers.model import RegisterNotFound
+
+OVERSEERS = frozenset(
+    {Role.CHIEF_ACCOUNTANT, Role.FINANCE_DIRECTOR, Role.GENERAL_DIRECTOR, Role.TREASURER}
+)
+
+
+@dataclass(frozen=True)
+class ApprovalRules:
+    """The route policy, the cutoff policy and the card's page size (5–8 per PRODUCT §3)."""
+
+    route: RoutePolicy
+    cutoff: CutoffPolicy
+    page_size: int = 6
+
+
+class CutoffPassed(NotAllowed):
+    """The register's payment-date cutoff has passed: decisions are closed."""
+
+
+@dataclass
+class Loaded:
+    """A register loaded inside a unit of work, with its surroundings."""
+
+    approval: RegisterApproval
+    context: RegisterContext
+    acting: ActingAs | None
+
+
+class ApprovalUseCase:
+    def __init__(self, uow: ApprovalUowFactory, clock: Clock, rules: ApprovalRules) -> None:
+        self._uow, self._clock, self._rules = uow, clock, rules
+
+    # --- loading and rights ------------------------------------------------------------
+
+    async def _load(
+        self, uow: ApprovalUnitOfWork, register_id: int, actor: PersonView, *, lock: bool
+    ) -> Loaded:
+        record = await uow.approvals.load(register_id, lock=lock)
+        if record is None:
+            raise RegisterNotFound()
+        approval = build_approval(record, self._rules.route)
+        context = await uow.approvals.context(register_id)
+        acting = await self._acting(uow, approval, context, actor)
+        return Loaded(approval, context, acting)
+
+    async def _acting(
+        self,
+        uow: ApprovalUnitOfWork,
+        approval: RegisterApproval,
+        context: RegisterContext,
+        actor: PersonView,
+    ) -> ActingAs | None:
+        stage = approval.stage
+        if stage is None or approval.status is not RegisterStatus.IN_APPROVAL or not actor.active:
+            return None
+        holders = await uow.approvals.holders(stage, context)
+        today = self._today()
+        return resolve_actor(actor.code, holders, await uow.approvals.substitutes(today), today)
+
+    def _may_view(self, loaded: Loaded, actor: PersonView) -> bool:
+        context = loaded.context
+        related = {context.dc_director, context.department_director, context.uploaded_by}
+        related.update(context.accountants)
+        return loaded.acting is not None or actor.code in related or bool(actor.roles & OVERSEERS)
+
+    def _require_view(self, loaded: Loaded, actor: PersonView) -> None:
+        if not actor.active or not self._may_view(loaded, actor):
+            raise NotAllowed(
+                f"Реестр №{loaded.approval.id} — дилерского центра «{loaded.context.dc_name}»; "
+                "он не на вашем согласовании."
+            )
+
+    def _require_acting(self, loaded: Loaded, actor: PersonView) -> ActingAs:
+        self._require_view(loaded, actor)
+        approval = loaded.approval
+        if approval.status is RegisterStatus.IN_APPROVAL and self._cutoff_passed(loaded):
+            raise CutoffPassed("Срок согласования прошёл: решения по этому реестру закрыты.")
+        if loaded.acting is None:
+            approval.ensure_open()
+            raise NotAllowed("Реестр ушёл дальше: решение на этом этапе принимает другой человек.")
+        return loaded.acting
+
+    def _require_accountant(
+        self,
+        loaded: Loaded,
+        actor: PersonView,
+        late: str = "Срок согласования прошёл: изменить реестр уже нельзя.",
+    ) -> None:
+        context = loaded.context
+        if not actor.active or actor.code not in {context.uploaded_by, *context.accountants}:
+            raise NotAllowed("Это может сделать только бухгалтер дилерского центра этого реестра.")
+        if self._cutoff_passed(loaded):
+            raise CutoffPassed(late)
+
+    # --- time ----------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        now = self._clock.now()
+        return now.astimezone(self._rules.cutoff.head_office_tz).date()
+
+    def cutoff_at(self, context: RegisterContext) -> datetime:
+        return self._rules.cutoff.cutoff_moment(context.payment_date)
+
+    def _cutoff_passed(self, loaded: Loaded) -> bool:
+        return self._clock.now() >= self.cutoff_at(loaded.context)
+
+    # --- recording -----------------------------------------------------------------------
+
+    async def _record(self, uow: ApprovalUnitOfWork, loaded: Loaded, actor: PersonView) -> None:
+        """Store the aggregate and one audit entry per domain event, in this transaction."""
+        now = self._clock.now()
+        await uow.approvals.save(loaded.approval, now)
+        for event in loaded.approval.events:
+            await uow.audit.append(_audit(loaded.approval.id, event), now)
+
+    # --- the card --------------------------------------------------------------------------
+
+    async def _card(
+        self, uow: ApprovalUnitOfWork, loaded: Loaded, viewer: PersonView, page: int
+    ) -> Card:
+        approval, context = loaded.approval, loaded.context
+        items = await uow.approvals.card_items(approval.id, approval.round, approval.stage)
+        at_stage = [i for i in items if i.id in {a.id for a in approval.at_stage()}]
+        shown = at_stage if approval.status is RegisterStatus.IN_APPROVAL else list(items)
+        size = self._rules.page_size
+        pages = max(1, -(-len(shown) // size))
+        page = min(max(page, 0), pages - 1)
+        zone = await uow.approvals.timezone_of(viewer.id) or self._rules.cutoff.head_office_tz.key
+        return Card(
+            register_id=approval.id,
+            version=approval.version,
+            status=approval.status,
+            stage=approval.stage,
+            context=context,
+            item_count=len(items),
+            total=_sum(items),
+            at_stage_count=len(at_stage),
+            at_stage_total=_sum(at_stage),
+            undecided=sum(1 for i in at_stage if i.decision is None),
+            page=page,
+            pages=pages,
+            items=tuple(shown[page * size : (page + 1) * size]),
+            cutoff_at=self.cutoff_at(context),
+            viewer_timezone=zone,
+            can_decide=loaded.acting is not None and not self._cutoff_passed(loaded),
+            acting_for=loaded.acting.on_behalf_of if loaded.acting else None,
+        )
+
+    async def _notify_stage(
+        self, uow: ApprovalUnitOfWork, loaded: Loaded, skip: PersonView | None = None
+    ) -> list[Notice]:
+        """Cards for everyone who decides at the register's (new) current stage: holders
+        who are present, and the substitutes of those who are away."""
+        stage = loaded.approval.stage
+        if stage is None:
+            return []
+        holders = list(await uow.approvals.holders(stage, loaded.context))
+        today = self._today()
+        subs = await uow.approvals.substitutes(today)
+        candidates = {*holders, *(s.substitute for s in subs if s.person in holders)}
+        people = await uow.approvals.people(sorted(candidates))
+        return [
+            Notice("card", person, loaded.approval.id, context=loaded.context)
+            for person in people
+            if person.active
+            and resolve_actor(person.code, holders, subs, today) is not None
+            and (skip is None or person.id != skip.id)
+        ]
+
+    async def _notify_people(
+        self, uow: ApprovalUnitOfWork, codes: set[str], notice: Notice
+    ) -> list[Notice]:
+        people = await uow.approvals.people(sorted(c for c in codes if c))
+        return [replace(notice, person=p) for p in people if p.active]
+
+
+def _sum(items: list[CardItem] | tuple[CardItem, ...] | object) -> Decimal:
+    assert isinstance(items, list | tuple)
+    return sum((i.amount for i in items if i.currency == "RUB"), Decimal("0.00"))
+
+
+def _audit(register_id: int, event: Event) -> AuditEvent:
+    new: dict[str, object] = {}
+    old: dict[str, object] = {}
+    if event.item_id is not None:
+        new["item_id"] = old["item_id"] = event.item_id
+    if event.stage is not None:
+        new["stage"] = str(event.stage)
+    if event.new is not None:
+        new["value"] = str(event.new)
+    if event.old is not None:
+        old["value"] = str(event.old)
+    return AuditEvent(
+        actor=event.actor,
+        action=event.action,
+        entity_type="register",
+        entity_id=str(register_id),
+        on_behalf_of=event.on_behalf_of,
+        old=old or None,
+        new=new or None,
+        reason=event.reason,
+    )
+
+
+def build_approval(record: RegisterRecord, policy: RoutePolicy) -> RegisterApproval:
+    """The aggregate from storage. A draft takes its DC's route from the policy now; a
+    submitted register keeps the route it was submitted with."""
+    route = record.route or policy.route_for(record.dc_code)
+    items = [
+        Item(
+            id=r.id,
+            position=r.position,
+            amount=r.amount,
+            status=r.status,
+            stages=stages_of(route, goes_to_ceo=r.over_threshold or r.currency != HOME_CURRENCY),
+            decision=r.decision,
+            decided_by=r.decided_by,
+            reason=r.reason,
+            on_behalf_of=r.on_behalf_of,
+        )
+        for r in record.items
+    ]
+    stage_index = route.index(record.stage) if record.stage in route else None
+    return RegisterApproval(
+        id=record.id,
+        status=record.status,
+        route=route,
+        items=items,
+        stage_index=stage_index,
+        round=record.round,
+        version=record.version,
+    )

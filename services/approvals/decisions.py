@@ -1,0 +1,128 @@
+"""The approver's moves on a register: decide an item, approve the rest, send it on,
+return it to the accountant. Each is one transaction with its audit entries; a double tap
+changes nothing the second time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.register_approval import Decision, ItemStatus, RegisterStatus
+from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
+from services.approvals.base import ApprovalUseCase, Loaded
+from services.errors import NotAllowed
+from services.ports import PersonView
+
+
+class StaleConfirmation(NotAllowed):
+    """«Одобрить все оставшиеся» was confirmed on a card that has changed since."""
+
+
+@dataclass(frozen=True)
+class RestPreview:
+    """What «Одобрить все оставшиеся» would approve: shown for confirmation."""
+
+    register_id: int
+    version: int
+    count: int
+    total: Decimal
+
+
+class DecideItem(ApprovalUseCase):
+    """✅ / ❌ on one item. A rejection needs a reason."""
+
+    async def __call__(
+        self,
+        actor: PersonView,
+        register_id: int,
+        item_id: int,
+        decision: Decision,
+        *,
+        reason: str | None = None,
+        page: int = 0,
+    ) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            acting = self._require_acting(loaded, actor)
+            changed = loaded.approval.decide(item_id, acting, decision, reason)
+            if changed:
+                await self._record(uow, loaded, actor)
+            card = await self._card(uow, loaded, actor, page)
+            await uow.commit()
+        return Outcome(card)
+
+
+class PreviewApproveRest(ApprovalUseCase):
+    async def __call__(self, actor: PersonView, register_id: int) -> RestPreview:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=False)
+            self._require_acting(loaded, actor)
+            rest = loaded.approval.undecided()
+        return RestPreview(
+            register_id, loaded.approval.version, len(rest), sum((i.amount for i in rest),
+                                                                 Decimal("0.00"))
+        )  # fmt: skip
+
+
+class ApproveRest(ApprovalUseCase):
+    """Approve every undecided item of the stage, as confirmed at ``expected_version``."""
+
+    async def __call__(
+        self, actor: PersonView, register_id: int, expected_version: int, page: int = 0
+    ) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            acting = self._require_acting(loaded, actor)
+            if loaded.approval.version != expected_version:
+                raise StaleConfirmation(
+                    "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
+                )
+            approved = loaded.approval.approve_rest(acting)
+            if approved:
+                await self._record(uow, loaded, actor)
+            card = await self._card(uow, loaded, actor, page)
+            await uow.commit()
+        return Outcome(card)
+
+
+class SendOn(ApprovalUseCase):
+    """«Отправить дальше»: rejected items end (the accountant is told why), approved ones
+    go to the next stage's approvers, or the register is approved."""
+
+    async def __call__(self, actor: PersonView, register_id: int) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            acting = self._require_acting(loaded, actor)
+            approval = loaded.approval
+            decided = {i.id: i for i in approval.at_stage()}
+            stage_before = approval.stage
+            approval.send_on(acting)
+            await self._record(uow, loaded, actor)
+            rejected = {
+                i.id for i in approval.items if i.id in decided and i.status is ItemStatus.REJECTED
+            }
+            notices = await self._tell_after_stage(uow, loaded, actor, rejected)
+            card = await self._card(uow, loaded, actor, 0)
+            await uow.commit()
+        note = str(stage_before) if stage_before else None
+        return Outcome(card, tuple(notices), note)
+
+    async def _tell_after_stage(
+        self, uow: ApprovalUnitOfWork, loaded: Loaded, actor: PersonView, rejected: set[int]
+    ) -> list[Notice]:
+        approval, context = loaded.approval, loaded.context
+        uploader = {context.uploaded_by}
+        notices: list[Notice] = [Notice("refresh", actor, approval.id, context=context)]
+        if rejected:
+            items = await uow.approvals.card_items(approval.id, approval.round, None)
+            told = tuple(i for i in items if i.id in rejected)
+            notices += await self._notify_people(
+                uow, uploader, Notice("rejected", actor, approval.id, told, context=context)
+            )
+        if approval.status is RegisterStatus.APPROVED:
+            notices += await self._notify_people(
+                uow, uploader, Notice("approved", actor, approval.id, context=context)
+            )
+        else:
+            notices += await self._notify_stage(uow, loaded)
+        return notices

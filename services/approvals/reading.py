@@ -1,0 +1,79 @@
+"""What an approver reads: a register's card, one item's details, the list of registers
+waiting for them; and where their card message is, to edit it in place later."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services.approval_ports import Card, CardItem, CardMessage, WaitingRegister
+from services.approvals.base import ApprovalUseCase
+from services.errors import NotAllowed
+from services.ports import PersonView
+
+
+class OpenCard(ApprovalUseCase):
+    """The card of a register for anyone who may see it; it offers decisions only to the
+    approver (or substitute) of the current stage."""
+
+    async def __call__(self, actor: PersonView, register_id: int, page: int = 0) -> Card:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=False)
+            self._require_view(loaded, actor)
+            return await self._card(uow, loaded, actor, page)
+
+
+class ItemDetails(ApprovalUseCase):
+    async def __call__(self, actor: PersonView, register_id: int, item_id: int) -> CardItem:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=False)
+            self._require_view(loaded, actor)
+            items = await uow.approvals.card_items(
+                register_id, loaded.approval.round, loaded.approval.stage
+            )
+        found = next((i for i in items if i.id == item_id), None)
+        if found is None:
+            raise NotAllowed("Такого платежа в реестре нет.")
+        return found
+
+
+class WaitingForMe(ApprovalUseCase):
+    """Registers whose current stage waits for this person (as holder or substitute)."""
+
+    async def __call__(self, actor: PersonView) -> list[WaitingRegister]:
+        waiting: list[WaitingRegister] = []
+        async with self._uow() as uow:
+            for register_id in await uow.approvals.candidate_registers(actor.code):
+                loaded = await self._load(uow, register_id, actor, lock=False)
+                if loaded.acting is None or self._cutoff_passed(loaded):
+                    continue
+                stage = loaded.approval.stage
+                assert stage is not None
+                at_stage = loaded.approval.at_stage()
+                waiting.append(
+                    WaitingRegister(
+                        register_id=register_id,
+                        dc_name=loaded.context.dc_name,
+                        payment_date=loaded.context.payment_date,
+                        stage=stage,
+                        undecided=len(loaded.approval.undecided()),
+                        total=sum((i.amount for i in at_stage), Decimal("0.00")),
+                    )
+                )
+        return waiting
+
+
+class RememberCard(ApprovalUseCase):
+    """Where a person's card of a register now is (one card per register and person)."""
+
+    async def __call__(self, card: CardMessage) -> None:
+        async with self._uow() as uow:
+            await uow.approvals.remember_card(card, self._clock.now())
+            await uow.commit()
+
+    async def where(self, register_id: int) -> list[CardMessage]:
+        async with self._uow() as uow:
+            return list(await uow.approvals.card_messages(register_id))
+
+    async def of(self, register_id: int, person_id: int) -> CardMessage | None:
+        async with self._uow() as uow:
+            return await uow.approvals.card_message(register_id, person_id)

@@ -1,0 +1,95 @@
+"""Moves of the register as a whole: submit (the route starts), return to the accountant,
+resubmit after a return, withdraw the register or some of its items."""
+
+from __future__ import annotations
+
+from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
+from services.approvals.base import ApprovalUseCase, Loaded
+from services.errors import NotAllowed
+from services.ports import PersonView
+
+
+class SubmitForApproval(ApprovalUseCase):
+    """«Отправить на согласование»: a draft enters its route; the first stage's approvers
+    get its card. The payment date must still be ahead of its cutoff."""
+
+    async def __call__(
+        self, actor: PersonView, register_id: int, expected_version: int | None = None
+    ) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            late = (
+                f"Отсечка на {loaded.context.payment_date:%d.%m.%Y} прошла: выберите новую "
+                "дату оплаты и отправьте реестр снова."
+            )
+            self._require_accountant(loaded, actor, late)
+            if expected_version is not None and loaded.approval.version != expected_version:
+                raise NotAllowed("Реестр изменился: проверьте карточку и отправьте снова.")
+            loaded.approval.submit(actor.code)
+            await self._record(uow, loaded, actor)
+            loaded.acting = await self._acting(uow, loaded.approval, loaded.context, actor)
+            notices = await self._notify_stage(uow, loaded)
+            card = await self._card(uow, loaded, actor, 0)
+            await uow.commit()
+        return Outcome(card, tuple(notices))
+
+
+class ReturnRegister(ApprovalUseCase):
+    """An approver sends the whole register back to the accountant with a reason."""
+
+    async def __call__(self, actor: PersonView, register_id: int, reason: str) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            acting = self._require_acting(loaded, actor)
+            loaded.approval.return_to_accountant(acting, reason)
+            await self._record(uow, loaded, actor)
+            notices = await self._returned_notices(uow, loaded, actor, reason)
+            loaded.acting = None
+            card = await self._card(uow, loaded, actor, 0)
+            await uow.commit()
+        return Outcome(card, tuple(notices))
+
+    async def _returned_notices(
+        self, uow: ApprovalUnitOfWork, loaded: Loaded, actor: PersonView, reason: str
+    ) -> list[Notice]:
+        context = loaded.context
+        told = Notice("returned", actor, loaded.approval.id, reason=reason, context=context)
+        notices = await self._notify_people(uow, {context.uploaded_by}, told)
+        return [Notice("refresh", actor, loaded.approval.id, context=context), *notices]
+
+
+class ResubmitRegister(ApprovalUseCase):
+    """After a return, the accountant sends the register again: a new round from the
+    first stage."""
+
+    async def __call__(self, actor: PersonView, register_id: int) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            self._require_accountant(loaded, actor)
+            loaded.approval.resubmit(actor.code)
+            await self._record(uow, loaded, actor)
+            notices = await self._notify_stage(uow, loaded)
+            card = await self._card(uow, loaded, actor, 0)
+            await uow.commit()
+        return Outcome(card, tuple(notices))
+
+
+class WithdrawRegister(ApprovalUseCase):
+    """The accountant withdraws the register (``item_ids`` None) or some of its items before
+    the cutoff; the approvers' cards are refreshed."""
+
+    async def __call__(
+        self, actor: PersonView, register_id: int, item_ids: list[int] | None = None
+    ) -> Outcome:
+        async with self._uow() as uow:
+            loaded = await self._load(uow, register_id, actor, lock=True)
+            self._require_accountant(loaded, actor)
+            stage_before = loaded.approval.stage
+            loaded.approval.withdraw(actor.code, item_ids)
+            await self._record(uow, loaded, actor)
+            notices: list[Notice] = [Notice("refresh", actor, register_id, context=loaded.context)]
+            if loaded.approval.stage is not None and loaded.approval.stage != stage_before:
+                notices += await self._notify_stage(uow, loaded)
+            card = await self._card(uow, loaded, actor, 0)
+            await uow.commit()
+        return Outcome(card, tuple(notices))
