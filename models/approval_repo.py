@@ -160,10 +160,10 @@ class SqlApprovalRepository:
                     .where(col(RegisterItem.id) == item.id)
                     .values(status=item.status.value)
                 )
-            if before.stage == stage and before.round == approval.round:
+            # Decisions belong to one stage of one round; a move that changes the stage
+            # (send-on, return, resubmit) records no decision of its own.
+            if before.stage == stage and before.round == approval.round and stage is not None:
                 await self._save_decision(approval, item, old, now)
-            elif item.decision is not None:  # decided in a stage entered by this move
-                await self._save_decision(approval, item, None, now)
 
     async def _save_decision(
         self, approval: RegisterApproval, item: Item, old: ItemRecord | None, now: datetime

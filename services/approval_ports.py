@@ -14,7 +14,8 @@ from typing import Protocol
 from domain.org_model import Substitute
 from domain.register_approval import Decision, ItemStatus, RegisterApproval, RegisterStatus
 from domain.register_route import Stage
-from services.ports import PersonView, UnitOfWork
+from services.ports import PersonView
+from services.register_ports import RegisterUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class ApprovalRepository(Protocol):
     async def remember_card(self, card: CardMessage, now: datetime) -> None: ...
 
 
-class ApprovalUnitOfWork(UnitOfWork, Protocol):
+class ApprovalUnitOfWork(RegisterUnitOfWork, Protocol):
     @property
     def approvals(self) -> ApprovalRepository: ...
 

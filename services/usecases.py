@@ -19,7 +19,6 @@ from services.linking import (
 )
 from services.org_admin import ImportOrg, VerifyAuditChain
 from services.ports import Clock
-from services.register_ports import RegisterUnitOfWork
 from services.registers import (
     CancelDraft,
     ChangePaymentDate,
@@ -29,7 +28,7 @@ from services.registers import (
 )
 
 
-class AppUnitOfWork(RegisterUnitOfWork, ApprovalUnitOfWork, Protocol):
+class AppUnitOfWork(ApprovalUnitOfWork, Protocol):
     """The unit of work the whole application runs on (``models.uow.SqlUnitOfWork``)."""
 
 

@@ -116,12 +116,17 @@ class ApprovalUseCase:
         self,
         loaded: Loaded,
         actor: PersonView,
-        late: str = "Срок согласования прошёл: изменить реестр уже нельзя.",
+        late: str | None = "Срок согласования прошёл: изменить реестр уже нельзя.",
     ) -> None:
+        """Only an accountant of the register's DC; before the cutoff unless ``late`` is
+        None (the caller then checks the time itself)."""
         context = loaded.context
         if not actor.active or actor.code not in {context.uploaded_by, *context.accountants}:
-            raise NotAllowed("Это может сделать только бухгалтер дилерского центра этого реестра.")
-        if self._cutoff_passed(loaded):
+            raise NotAllowed(
+                f"Реестр №{loaded.approval.id} ведёт бухгалтер ДЦ «{context.dc_name}» — "
+                "у вас нет доступа к нему."
+            )
+        if late is not None and self._cutoff_passed(loaded):
             raise CutoffPassed(late)
 
     # --- time ----------------------------------------------------------------------------

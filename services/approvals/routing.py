@@ -3,28 +3,35 @@ resubmit after a return, withdraw the register or some of its items."""
 
 from __future__ import annotations
 
+from domain.register_approval import RegisterStatus
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
 from services.approvals.base import ApprovalUseCase, Loaded
-from services.errors import NotAllowed
 from services.ports import PersonView
+from services.registers.model import PaymentDateRefused, RegisterChanged, RegisterNotDraft
 
 
 class SubmitForApproval(ApprovalUseCase):
     """«Отправить на согласование»: a draft enters its route; the first stage's approvers
-    get its card. The payment date must still be ahead of its cutoff."""
+    get its card. A card older than the draft, a register no longer a draft, or a payment
+    date whose cutoff has passed are refused with the fresh summary to show."""
 
     async def __call__(
         self, actor: PersonView, register_id: int, expected_version: int | None = None
     ) -> Outcome:
         async with self._uow() as uow:
             loaded = await self._load(uow, register_id, actor, lock=True)
-            late = (
-                f"Отсечка на {loaded.context.payment_date:%d.%m.%Y} прошла: выберите новую "
-                "дату оплаты и отправьте реестр снова."
-            )
-            self._require_accountant(loaded, actor, late)
-            if expected_version is not None and loaded.approval.version != expected_version:
-                raise NotAllowed("Реестр изменился: проверьте карточку и отправьте снова.")
+            self._require_accountant(loaded, actor, late=None)
+            summary = await uow.registers.summary(register_id)
+            assert summary is not None
+            if summary.status is not RegisterStatus.DRAFT:
+                raise RegisterNotDraft(summary)
+            if expected_version is not None and summary.version != expected_version:
+                raise RegisterChanged(summary)
+            if self._cutoff_passed(loaded):
+                raise PaymentDateRefused(
+                    f"Отсечка на {summary.payment_date:%d.%m.%Y} прошла: выберите новую дату "
+                    "оплаты и отправьте реестр снова."
+                )
             loaded.approval.submit(actor.code)
             await self._record(uow, loaded, actor)
             loaded.acting = await self._acting(uow, loaded.approval, loaded.context, actor)

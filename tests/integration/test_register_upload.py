@@ -217,13 +217,13 @@ async def test_cancel_and_submit_change_the_status_once_with_audit_entries(
 
     sent = await desk.draft(NOVIKOVA, NSK)
     with pytest.raises(RegisterChanged):
-        await usecases.submit_register(novikova, sent.id, sent.version + 1)
+        await usecases.approvals.submit(novikova, sent.id, sent.version + 1)
     with pytest.raises(NotAllowed):
-        await usecases.submit_register(await usecases.identify(IVANOVA), sent.id, sent.version)
-    submitted = await usecases.submit_register(novikova, sent.id, sent.version)
-    assert submitted.status == RegisterStatus.IN_APPROVAL
+        await usecases.approvals.submit(await usecases.identify(IVANOVA), sent.id, sent.version)
+    submitted = await usecases.approvals.submit(novikova, sent.id, sent.version)
+    assert submitted.card.status == RegisterStatus.IN_APPROVAL
     with pytest.raises(RegisterNotDraft, match="уже отправлен"):
-        await usecases.submit_register(novikova, sent.id, submitted.version)
+        await usecases.approvals.submit(novikova, sent.id, submitted.card.version)
     with pytest.raises(RegisterNotDraft):
         await usecases.cancel_draft(novikova, sent.id)
 
@@ -249,12 +249,12 @@ async def test_the_payment_date_moves_only_to_a_later_business_day(desk, usecase
     )
     assert (moved.payment_date, moved.version) == (date(2026, 12, 1), 2)
     with pytest.raises(RegisterChanged):
-        await usecases.submit_register(novikova, summary.id, summary.version)
+        await usecases.approvals.submit(novikova, summary.id, summary.version)
 
     late = await desk.draft(NOVIKOVA, NSK)
     clock.advance(timedelta(hours=8))  # past the 14:00 cutoff in Moscow
     with pytest.raises(PaymentDateRefused, match=r"Отсечка на 30\.11\.2026 прошла"):
-        await usecases.submit_register(novikova, late.id, late.version)
+        await usecases.approvals.submit(novikova, late.id, late.version)
     assert usecases.change_payment_date.choices(late)[0] == date(2026, 12, 1)
     assert (await usecases.verify_audit()).ok
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import socket
 import sys
@@ -97,8 +98,8 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
         return
     if event == "socket.connect":
         _WATCHES[-1].connects.append(args[1])
-    elif event == "open" and isinstance(args[0], str):
-        _WATCHES[-1].opened.append(args[0])
+    elif event == "open" and isinstance(args[0], str | os.PathLike):
+        _WATCHES[-1].opened.append(os.fsdecode(args[0]))
 
 
 @contextmanager
