@@ -39,12 +39,13 @@ class Office:
 
     cases: UseCases
     dc_ids: dict[str, int]
+    uow: object
 
     async def who(self, telegram_id: int):
         return await self.cases.identify(telegram_id)
 
     async def by_code(self, code: str):
-        async with self.cases.approvals.open_card._uow() as uow:  # noqa: SLF001
+        async with self.uow() as uow:
             return await uow.org.person_by_code(code)
 
     async def submitted(self, accountant: int, data: bytes, name: str, dc: str | None) -> int:
@@ -62,7 +63,7 @@ async def office(uow_factory, clock, database) -> Office:
     await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
     async with database.sessions() as session:
         rows = (await session.execute(select(DealerCenter.code, DealerCenter.id))).all()
-    return Office(cases, dict(rows))
+    return Office(cases, dict(rows), uow_factory)
 
 
 IVANOVA, SIDOROV, SOKOLOV, PETROV = 500033, 500022, 500023, 500011
@@ -190,7 +191,7 @@ async def test_a_substitute_decides_on_behalf_of_an_absent_director(office: Offi
     assert not (await office.cases.approvals.open_card(sokolov, register_id)).can_decide
     item = card.items[0]
     await office.cases.approvals.decide(petrov, register_id, item.id, Decision.APPROVE)
-    async with office.cases.approvals.decide._uow() as uow:  # noqa: SLF001
+    async with office.uow() as uow:
         entries = [e async for e in uow.audit.iterate()]
     decided = [e.entry for e in entries if e.entry.action == "register.item.decided"]
     assert (decided[-1].actor, decided[-1].on_behalf_of) == ("petrov", "sokolov")

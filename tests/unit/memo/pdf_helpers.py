@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
@@ -36,7 +37,7 @@ def font_names(pdf: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(pdf))
     names: set[str] = set()
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]  # pypdf is untyped here
         names.update(str(fonts[key].get_object()["/BaseFont"]) for key in fonts)
     return names
 

@@ -85,7 +85,7 @@ def test_rejection_needs_a_reason_and_ends_the_memo() -> None:
     key = current_key(memo)
     with pytest.raises(ReasonRequired, match="причину отклонения"):
         memo.reject(actor="sidorov", step_key=key, org=ORG, now=LATER, reason="   ")
-    assert memo.status is MemoStatus.IN_APPROVAL
+    assert memo.version == 1  # refused: nothing moved
     event = memo.reject(actor="sidorov", step_key=key, org=ORG, now=LATER, reason=" Дорого ")
     assert memo.status is MemoStatus.REJECTED
     assert memo.finished_at == LATER
