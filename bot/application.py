@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from domain.register_route import RoutePolicy, parse_route
 from models.db import Database, create_database
 from models.migrate import upgrade_to_head
 from models.uow import SqlUnitOfWork
+from services.approvals import ApprovalRules
 from services.ports import Clock
 from services.registers import RegisterRules
 from services.usecases import UseCases
@@ -33,6 +35,7 @@ class Application:
             clock,
             invite_ttl_hours=settings.invites.ttl_hours,
             register_rules=register_rules(settings),
+            approval_rules=approval_rules(settings),
         )
         return cls(settings, database, clock, usecases)
 
@@ -50,3 +53,13 @@ def register_rules(settings: Settings) -> RegisterRules:
         holidays=settings.schedule.holidays,
         workdays=settings.schedule.workdays,
     )
+
+
+def approval_rules(settings: Settings) -> ApprovalRules:
+    registers = settings.registers
+    policy = RoutePolicy(
+        ceo_threshold=registers.ceo_threshold,
+        default=parse_route(registers.route),
+        overrides={dc: parse_route(stages) for dc, stages in registers.routes.items()},
+    )
+    return ApprovalRules(policy, register_rules(settings).cutoff, registers.page_size)

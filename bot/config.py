@@ -128,10 +128,40 @@ class ScheduleSettings(Section):
         return tuple(timedelta(minutes=m) for m in self.remind_before)
 
 
+STAGES = ("dc_director", "department_director", "chief_accountant", "finance_director",
+          "general_director")  # fmt: skip
+
+
 class RegistersSettings(Section):
     ceo_threshold: Decimal = Field(default=Decimal("1000000"), gt=0)
     max_rows: int = Field(default=5000, ge=1)
     max_file_mb: float = Field(default=10, gt=0)
+    route: list[str] = Field(
+        default_factory=lambda: [
+            "dc_director", "chief_accountant", "finance_director", "general_director",
+        ]
+    )  # fmt: skip
+    routes: dict[str, list[str]] = Field(default_factory=dict)
+    page_size: int = Field(default=6, ge=5, le=8)
+
+    @field_validator("route")
+    @classmethod
+    def _route(cls, value: list[str]) -> list[str]:
+        return _checked_route(value)
+
+    @field_validator("routes")
+    @classmethod
+    def _routes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {dc: _checked_route(stages) for dc, stages in value.items()}
+
+
+def _checked_route(stages: list[str]) -> list[str]:
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise ValueError(f"неизвестные этапы {unknown}; допустимые: {', '.join(STAGES)}")
+    if not stages or len(set(stages)) != len(stages):
+        raise ValueError("маршрут должен быть непустым и без повторов")
+    return stages
 
 
 class MemosSettings(Section):

@@ -18,6 +18,12 @@ PACKAGES=(
     libfontconfig1
 )
 
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "system-deps: WARNING: not a Debian-like system; install Pango, HarfBuzz (with" \
+        "its subset library) and Fontconfig yourself." >&2
+    exit 0
+fi
+
 missing=()
 for package in "${PACKAGES[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)

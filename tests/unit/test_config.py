@@ -48,6 +48,8 @@ def test_environment_overrides_the_file(tmp_path, monkeypatch):
         ("[registers]\nceo_threshold = -5\n", "registers.ceo_threshold"),
         ("[registers]\nmax_rowz = 5\n", "registers.max_rowz"),
         ("[nonsense]\nkey = 1\n", "nonsense"),
+        ('[registers]\nroute = ["boss"]\n', "registers.route"),
+        ('[registers.routes]\n"nsk-lexus" = []\n', "registers.routes.nsk-lexus"),
     ],
 )
 def test_a_bad_value_is_reported_with_its_key(tmp_path, text, key):
