@@ -49,7 +49,7 @@ def test_environment_overrides_the_file(tmp_path, monkeypatch):
         ("[registers]\nmax_rowz = 5\n", "registers.max_rowz"),
         ("[nonsense]\nkey = 1\n", "nonsense"),
         ('[registers]\nroute = ["boss"]\n', "registers.route"),
-        ('[registers.routes]\n"nsk-lexus" = []\n', "registers.routes.nsk-lexus"),
+        ('[registers.routes]\n"nsk-lexus" = []\n', "registers.routes"),
     ],
 )
 def test_a_bad_value_is_reported_with_its_key(tmp_path, text, key):
