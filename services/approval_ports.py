@@ -115,6 +115,7 @@ class Card:
     can_decide: bool
     acting_for: str | None = None
     note: str | None = None
+    as_of: datetime | None = None  # when the card was read (the use case's clock)
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,7 @@ class ApprovalUseCase:
             viewer_timezone=zone,
             can_decide=loaded.acting is not None and not self._cutoff_passed(loaded),
             acting_for=loaded.acting.on_behalf_of if loaded.acting else None,
+            as_of=self._clock.now(),
         )
 
     async def _notify_stage(
