@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -17,7 +16,8 @@ from bot.application import Application
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
-from handlers import errors, fallback, registers, start
+from handlers import approvals, errors, fallback, registers, start
+from handlers.approval_notices import TelegramNoticeSender
 from models.fsm_storage import SqlStorage
 from models.update_ledger import UpdateLedger
 
@@ -42,13 +42,14 @@ def make_storage(app: Application) -> BaseStorage:
     return SqlStorage(app.database)
 
 
-def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
+def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dispatcher:
     i18n = make_i18n()
     dp = Dispatcher(
         storage=make_storage(app),
         usecases=app.usecases,
         bot_username=bot_username,
         i18n_core=i18n,
+        notice_sender=TelegramNoticeSender(bot, app.usecases, i18n),
     )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
@@ -58,6 +59,7 @@ def make_dispatcher(app: Application, bot_username: str | None) -> Dispatcher:
         start.router(),
         start.menu_router(),
         registers.router(),
+        approvals.router(),
         fallback.router(),
     )
     return dp
@@ -73,10 +75,11 @@ COMMANDS = [
 async def run_bot(app: Application) -> None:
     """Run until cancelled: long polling, or the webhook server (PRODUCT §8)."""
     bot = make_bot(app.settings)
+    dp: Dispatcher | None = None
     try:
         me = await bot.get_me()
         username = app.settings.telegram.bot_username or me.username
-        dp = make_dispatcher(app, username)
+        dp = make_dispatcher(app, bot, username)
         await bot.set_my_commands(COMMANDS)
         log.info("bot @%s started in %s mode", username, app.settings.telegram.mode)
         if app.settings.telegram.mode == "webhook":
@@ -87,8 +90,6 @@ async def run_bot(app: Application) -> None:
             await bot.delete_webhook(drop_pending_updates=False)
             await dp.start_polling(bot, handle_signals=False, close_bot_session=False)
     finally:
+        if dp is not None:
+            await dp["notice_sender"].drain()
         await bot.session.close()
-
-
-async def wait_forever() -> None:
-    await asyncio.Event().wait()

@@ -25,6 +25,7 @@ from handlers import register_views as views
 from handlers.filters import members_only
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
 from handlers.views import refused
+from services.approval_ports import NoticeSender
 from services.ports import PersonView
 from services.register_ports import RegisterSummary
 from services.registers import NeedDealerCenter, RegisterChanged, RegisterNotDraft, Rejected
@@ -122,15 +123,20 @@ async def _process(status: Message, flow: _Flow, upload: _Upload, dc_id: int | N
 
 
 async def draft_action(
-    query: CallbackQuery, callback_data: DraftAction, person: PersonView, usecases: UseCases
+    query: CallbackQuery,
+    *,
+    callback_data: DraftAction,
+    person: PersonView,
+    usecases: UseCases,
+    notice_sender: NoticeSender | None = None,
 ) -> None:
     register_id, version = callback_data.register_id, callback_data.version
     note: str | None = None
     try:
         if callback_data.verb is DraftVerb.SUBMIT:
-            summary = await usecases.submit_register(person, register_id, version)
-            note = views.submitted(summary)
-        elif callback_data.verb is DraftVerb.CANCEL:
+            await _submit(query, register_id, version, person, usecases, notice_sender)
+            return
+        if callback_data.verb is DraftVerb.CANCEL:
             summary = await usecases.cancel_draft(person, register_id, version)
             note = views.cancelled(summary)
         else:
@@ -158,6 +164,28 @@ async def date_chosen(
         await _show_card(query, stale.summary, stale.message)
         return
     await _show_card(query, summary, views.date_changed(summary))
+
+
+async def _submit(  # noqa: PLR0917 — the handler's parts, passed along
+    query: CallbackQuery,
+    register_id: int,
+    version: int,
+    person: PersonView,
+    usecases: UseCases,
+    notice_sender: NoticeSender | None,
+) -> None:
+    """«Отправить на согласование»: the route starts; its first approvers get the card."""
+    try:
+        outcome = await usecases.approvals.submit(person, register_id, version)
+    except DomainError as refusal:  # changed, no longer a draft, cutoff passed: say why
+        summary = await usecases.show_register(person, register_id)
+        await _edit(query, views.card(summary), keyboards.draft_card(summary))
+        await query.answer(refusal.message[:200], show_alert=True)
+        return
+    summary = await usecases.show_register(person, register_id)
+    await _show_card(query, summary, views.submitted(summary))
+    if notice_sender is not None and outcome.notices:
+        await notice_sender.deliver(outcome.notices)
 
 
 def _current(summary: RegisterSummary, version: int) -> RegisterSummary:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from domain.roles import Role
-from handlers import keyboards, views
+from handlers import approval_keyboards, approval_texts, keyboards, views
 from handlers.callbacks import InvitePerson, MenuAction
 from handlers.filters import members_only
 from handlers.states import InviteDialog
@@ -32,13 +32,33 @@ def menu_router() -> Router:
     r = members_only(Router(name="menu"))
     r.callback_query.register(menu_help, MenuAction.filter(F.action == "help"))
     r.callback_query.register(menu_invite, MenuAction.filter(F.action == "invite"))
+    waiting_action = approval_keyboards.WAITING_ACTION
+    r.callback_query.register(menu_waiting, MenuAction.filter(F.action == waiting_action))
     r.message.register(invite_search, InviteDialog.name, F.text, ~F.text.startswith("/"))
     r.callback_query.register(invite_person, InvitePerson.filter())
     return r
 
 
+APPROVER_ROLES = (
+    Role.DC_DIRECTOR,
+    Role.DEPARTMENT_DIRECTOR,
+    Role.CHIEF_ACCOUNTANT,
+    Role.FINANCE_DIRECTOR,
+    Role.GENERAL_DIRECTOR,
+)
+
+
 async def show_menu(message: Message, person: PersonView) -> None:
-    await message.answer(views.menu_text(person), reply_markup=keyboards.main_menu(person))
+    await message.answer(views.menu_text(person), reply_markup=main_menu(person))
+
+
+def main_menu(person: PersonView) -> InlineKeyboardMarkup:
+    """The main menu; approvers also get «На согласовании» first."""
+    markup = keyboards.main_menu(person)
+    if not person.has(*APPROVER_ROLES):
+        return markup
+    rows = [[approval_keyboards.menu_waiting_button()], *markup.inline_keyboard]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def start_with_invite(
@@ -88,6 +108,17 @@ async def menu_help(query: CallbackQuery) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(views.help_text())
+
+
+async def menu_waiting(query: CallbackQuery, person: PersonView, usecases: UseCases) -> None:
+    """«На согласовании»: the registers waiting for this person, each a button to its card."""
+    registers = await usecases.approvals.waiting(person)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            approval_texts.waiting_list(registers),
+            reply_markup=approval_keyboards.waiting(registers),
+        )
 
 
 async def menu_invite(query: CallbackQuery, person: PersonView, state: FSMContext) -> None:

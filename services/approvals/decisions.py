@@ -102,6 +102,9 @@ class SendOn(ApprovalUseCase):
                 i.id for i in approval.items if i.id in decided and i.status is ItemStatus.REJECTED
             }
             notices = await self._tell_after_stage(uow, loaded, actor, rejected)
+            # The actor decided the stage just closed; the card shows whether they decide
+            # the next one too (usually not: then it is read-only).
+            loaded.acting = await self._acting(uow, approval, loaded.context, actor)
             card = await self._card(uow, loaded, actor, 0)
             await uow.commit()
         note = str(stage_before) if stage_before else None

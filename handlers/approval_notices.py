@@ -1,0 +1,219 @@
+"""Approval notices through Telegram (PRODUCT §3): the next approver's card, refreshed cards
+of everyone else, and the accountant's news (rejections with reasons, approved, returned,
+withdrawn). People without a linked Telegram account are skipped here (Bitrix24 notices
+come separately)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+
+from domain.errors import DomainError
+from handlers import approval_keyboards as keyboards
+from handlers import approval_texts as texts
+from services.approval_ports import CardMessage, Notice
+from services.ports import PersonView
+from services.usecases import UseCases
+
+log = logging.getLogger("viza.notices")
+T = TypeVar("T")
+
+
+class TelegramNoticeSender:
+    """Implements ``services.approval_ports.NoticeSender`` over the Bot API.
+
+    Invariants: ``deliver`` returns at once and never raises — the notices go out in a
+    background task (kept in ``_tasks`` until done; ``drain`` waits for them); a failed
+    delivery is logged with its context and the rest go on. Deliveries of one register
+    run one batch at a time, so a card is never overwritten by an older state.
+    """
+
+    def __init__(
+        self, bot: Bot, usecases: UseCases, i18n: I18n | None = None, *, retries: int = 2
+    ) -> None:
+        self._bot, self._usecases, self._i18n, self._retries = bot, usecases, i18n, retries
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def deliver(self, notices: Sequence[Notice]) -> None:
+        if not notices:
+            return
+        i18n = self._i18n or I18n.get_current(no_error=True)
+        task = asyncio.create_task(self.deliver_now(list(notices), i18n))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every scheduled delivery is done (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def deliver_now(self, notices: Sequence[Notice], i18n: I18n | None = None) -> None:
+        """Deliver in order, in the caller's task; never raises."""
+        i18n = i18n or self._i18n
+        for register_id in dict.fromkeys(n.register_id for n in notices):
+            async with self._register_lock(register_id):
+                for notice in (n for n in notices if n.register_id == register_id):
+                    await self._one(notice, i18n)
+
+    async def _one(self, notice: Notice, i18n: I18n | None) -> None:
+        try:
+            if notice.kind == "refresh":
+                await self._refresh(notice, i18n)
+                return
+            telegram_id = notice.person.telegram_user_id
+            if telegram_id is None:
+                log.info("person %s has no Telegram: %s notice of register %s skipped",
+                         notice.person.code, notice.kind, notice.register_id)  # fmt: skip
+                return
+            with _locale(i18n, notice.person):
+                await self._tell(notice, telegram_id)
+        except Exception:  # one failed notice must not stop the others, nor the bot
+            log.exception("%s notice of register %s to person %s failed",
+                          notice.kind, notice.register_id, notice.person.code)  # fmt: skip
+
+    async def _tell(self, notice: Notice, telegram_id: int) -> None:
+        if notice.kind == "card":
+            await self._send_card(notice.person, telegram_id, notice.register_id)
+            return
+        text = _notice_text(notice)
+        if text is None:
+            log.warning("unknown notice kind %r for register %s", notice.kind, notice.register_id)
+            return
+        markup = keyboards.notice(notice.kind, notice.register_id)
+        await self._call(telegram_id, f"{notice.kind} notice", partial(self._send, telegram_id,
+                                                                        text, markup))  # fmt: skip
+
+    async def _send_card(self, person: PersonView, telegram_id: int, register_id: int) -> None:
+        try:
+            card = await self._usecases.approvals.open_card(person, register_id)
+        except DomainError as error:
+            log.info("card of register %s for %s not sent: %s", register_id, person.code, error)
+            return
+        text, markup = keyboards.screen(card, person)
+        sent = await self._call(
+            telegram_id, "card", partial(self._send, telegram_id, text, markup)
+        )
+        if sent is not None:
+            where = CardMessage(register_id, person.id, sent.chat.id, sent.message_id)
+            await self._usecases.approvals.cards(where)
+
+    async def _refresh(self, notice: Notice, i18n: I18n | None) -> None:
+        """Edit every remembered card of the register except the actor's, for its owner."""
+        for where in await self._usecases.approvals.cards.where(notice.register_id):
+            if where.person_id == notice.person.id:
+                continue
+            # Cards live in private chats: the chat is the owner's Telegram account.
+            owner = await self._usecases.identify(where.chat_id)
+            if owner is None or owner.id != where.person_id:
+                continue
+            with _locale(i18n, owner):
+                await self._refresh_one(owner, where)
+
+    async def _refresh_one(self, owner: PersonView, where: CardMessage) -> None:
+        try:
+            card = await self._usecases.approvals.open_card(owner, where.register_id)
+        except DomainError as error:
+            log.info("card of register %s for %s not refreshed: %s",
+                     where.register_id, owner.code, error)  # fmt: skip
+            return
+        text, markup = keyboards.screen(card, owner)
+        edit = partial(
+            self._bot.edit_message_text, text=text, chat_id=where.chat_id,
+            message_id=where.message_id, reply_markup=markup, parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+        await self._call(where.chat_id, "card refresh", edit)
+
+    async def _send(
+        self, telegram_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        return await self._bot.send_message(
+            telegram_id, text, reply_markup=markup, parse_mode=ParseMode.HTML
+        )
+
+    async def _call(
+        self, telegram_id: int, what: str, call: Callable[[], Awaitable[T]]
+    ) -> T | None:
+        """One Bot API call: waits out flood control (``retries`` times), remembers a
+        person who blocked the bot, logs any other failure; None when not delivered."""
+        for attempt in range(self._retries + 1):
+            try:
+                return await call()
+            except TelegramRetryAfter as error:
+                if attempt == self._retries:
+                    log.warning("%s to user %s dropped: flood control", what, telegram_id)
+                    return None
+                await asyncio.sleep(error.retry_after)
+            except TelegramForbiddenError:
+                log.info("user %s blocked the bot: %s not delivered", telegram_id, what)
+                await self._mark_blocked(telegram_id)
+                return None
+            except TelegramBadRequest as error:
+                if "message is not modified" not in error.message:
+                    log.warning("%s to user %s refused: %s", what, telegram_id, error.message)
+                return None
+            except TelegramAPIError as error:
+                log.warning("%s to user %s failed: %s", what, telegram_id, error)
+                return None
+        return None
+
+    async def _mark_blocked(self, telegram_id: int) -> None:
+        try:
+            await self._usecases.mark_blocked(telegram_id, blocked=True)
+        except Exception:
+            log.exception("could not mark user %s as blocked", telegram_id)
+
+    @asynccontextmanager
+    async def _register_lock(self, register_id: int) -> AsyncIterator[None]:
+        """One delivery batch of a register at a time; the lock is dropped when nobody
+        holds or waits for it."""
+        lock, users = self._locks.get(register_id, (asyncio.Lock(), 0))
+        self._locks[register_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[register_id]
+            if users == 1:
+                del self._locks[register_id]
+            else:
+                self._locks[register_id] = (lock, users - 1)
+
+
+def _notice_text(notice: Notice) -> str | None:
+    rid, context = notice.register_id, notice.context
+    if notice.kind == "rejected":
+        return texts.notice_rejected(rid, context, notice.items)
+    if notice.kind == "approved":
+        return texts.notice_approved(rid, context)
+    if notice.kind == "returned":
+        return texts.notice_returned(rid, context, notice.reason)
+    if notice.kind == "withdrawn":
+        return texts.notice_withdrawn(rid, context, notice.items)
+    return None
+
+
+@contextmanager
+def _locale(i18n: I18n | None, person: PersonView) -> Iterator[None]:
+    """Texts in the recipient's language, not the actor's."""
+    if i18n is None:
+        yield
+        return
+    locale = person.language if person.language in i18n.available_locales else None
+    with i18n.context(), i18n.use_locale(locale or i18n.default_locale):
+        yield

@@ -1,0 +1,298 @@
+"""The register review card (PRODUCT §3 «Review UI»): one message per register and person,
+edited in place. A tap calls one approval use case and re-renders the card; a refused tap
+(moved on, cutoff passed, decided by someone else) is answered with the reason and the card
+refreshed. Notices go out after the tap was answered (``notice_sender`` in dispatcher data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from domain.errors import DomainError
+from domain.register_approval import Decision
+from handlers import approval_keyboards as keyboards
+from handlers import approval_texts as texts
+from handlers import approval_views as views
+from handlers.approval_callbacks import CardTap, CardVerb, QuickReason, RejectReason
+from handlers.approval_dialogs import (
+    reject_reason_typed,
+    remember,
+    return_reason_typed,
+    start_dialog,
+)
+from handlers.filters import members_only
+from handlers.states import ApprovalDialog
+from services.approval_ports import Card, Notice, NoticeSender
+from services.approvals import ApprovalCases
+from services.ports import PersonView
+from services.usecases import UseCases
+
+_DIALOGS = {ApprovalDialog.reject_reason.state, ApprovalDialog.return_reason.state}
+
+
+def router() -> Router:
+    """The review card and its dialogs, for members only (the «На согласовании» list is
+    in the main menu, ``start.menu_router``)."""
+    r = members_only(Router(name="approvals"))
+    r.callback_query.register(card_tapped, CardTap.filter())
+    r.callback_query.register(reason_picked, RejectReason.filter())
+    not_command = ~F.text.startswith("/")
+    r.message.register(reject_reason_typed, ApprovalDialog.reject_reason, F.text, not_command)
+    r.message.register(return_reason_typed, ApprovalDialog.return_reason, F.text, not_command)
+    return r
+
+
+@dataclass(frozen=True)
+class _Tap:
+    """One tap on a card: who, on which register, item and page, and what to call."""
+
+    query: CallbackQuery
+    person: PersonView
+    usecases: UseCases
+    state: FSMContext
+    notices: NoticeSender | None
+    register_id: int
+    item_id: int = 0
+    page: int = 0
+    version: int = 0
+
+    @property
+    def cases(self) -> ApprovalCases:
+        return self.usecases.approvals
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        await self.query.answer(views.alert(text) if text else None, show_alert=alert)
+
+    async def show(self, card: Card | None) -> None:
+        if card is None:
+            card = await self.cases.open_card(self.person, self.register_id, self.page)
+        await self.edit(*keyboards.screen(card, self.person))
+
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        if not isinstance(self.query.message, Message):
+            return
+        try:
+            await self.query.message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "message is not modified" not in error.message:
+                raise
+
+    async def tell(self, notices: Sequence[Notice]) -> None:
+        if self.notices is not None and notices:
+            await self.notices.deliver(notices)
+
+    async def wait_for_text(self, dialog: State, **extra: int) -> None:
+        """The next message of this person is the text ``dialog`` asks for."""
+        assert dialog.state is not None
+        message, register_id, page = self.query.message, self.register_id, self.page
+        await start_dialog(self.state, dialog.state, message, register_id, page, **extra)
+
+
+async def card_tapped(
+    query: CallbackQuery,
+    *,
+    callback_data: CardTap,
+    person: PersonView,
+    usecases: UseCases,
+    state: FSMContext,
+    raw_state: str | None = None,
+    notice_sender: NoticeSender | None = None,
+) -> None:
+    if raw_state in _DIALOGS:  # a tap anywhere ends a pending «write the reason»
+        await state.clear()
+    tap = _Tap(query, person, usecases, state, notice_sender, callback_data.register_id,
+               callback_data.item_id, callback_data.page, callback_data.version)  # fmt: skip
+    await _guarded(tap, _VERBS[callback_data.verb])
+
+
+async def reason_picked(
+    query: CallbackQuery,
+    *,
+    callback_data: RejectReason,
+    person: PersonView,
+    usecases: UseCases,
+    state: FSMContext,
+    notice_sender: NoticeSender | None = None,
+) -> None:
+    data = callback_data
+    tap = _Tap(query, person, usecases, state, notice_sender, data.register_id, data.item_id,
+               data.page)  # fmt: skip
+    if data.reason is QuickReason.OTHER:
+        await _guarded(tap, _ask_reject_reason)
+    else:
+        await _guarded(tap, _quick_reject(views.QUICK_REASONS[data.reason]))
+
+
+async def _guarded(tap: _Tap, move: Callable[[_Tap], Awaitable[None]]) -> None:
+    """A refused move is answered with its reason, and the card shows the present state."""
+    try:
+        await move(tap)
+    except DomainError as error:
+        await tap.answer(error.message, alert=True)
+        with suppress(DomainError):  # they may no longer see the register: the alert said why
+            await tap.show(None)
+
+
+# --- the moves ---------------------------------------------------------------------------
+
+
+async def _show(tap: _Tap) -> None:
+    await tap.show(None)
+    await tap.answer()
+
+
+async def _open(tap: _Tap) -> None:
+    card = await tap.cases.open_card(tap.person, tap.register_id)
+    await tap.answer()
+    if isinstance(tap.query.message, Message):
+        text, markup = keyboards.screen(card, tap.person)
+        sent = await tap.query.message.answer(text, reply_markup=markup)
+        await remember(tap.usecases, tap.person, tap.register_id, sent)
+
+
+async def _approve(tap: _Tap) -> None:
+    outcome = await tap.cases.decide(
+        tap.person, tap.register_id, tap.item_id, Decision.APPROVE, page=tap.page
+    )
+    await tap.answer()
+    await tap.show(outcome.card)
+
+
+async def _still_deciding(tap: _Tap) -> bool:
+    """Before a dialog starts: may the person still decide? If not, say why and refresh."""
+    card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
+    if not keyboards.deciding(card):
+        await tap.answer(texts.read_only_reason(card), alert=True)
+        await tap.show(card)
+    return keyboards.deciding(card)
+
+
+async def _reject(tap: _Tap) -> None:
+    if not await _still_deciding(tap):
+        return
+    item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
+    await tap.answer()
+    await tap.edit(texts.reject_picker(item),
+                   keyboards.reason_picker(tap.register_id, tap.item_id, tap.page))  # fmt: skip
+
+
+def _quick_reject(reason: str) -> Callable[[_Tap], Awaitable[None]]:
+    """❌ with a quick reason: one tap."""
+
+    async def reject(tap: _Tap) -> None:
+        outcome = await tap.cases.decide(
+            tap.person, tap.register_id, tap.item_id, Decision.REJECT, reason=reason,
+            page=tap.page,
+        )  # fmt: skip
+        await tap.answer()
+        await tap.show(outcome.card)
+
+    return reject
+
+
+async def _ask_reject_reason(tap: _Tap) -> None:
+    item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
+    await tap.wait_for_text(ApprovalDialog.reject_reason, item_id=item.id, position=item.position)
+    await tap.answer()
+    await tap.edit(texts.ask_reject_reason(item.position),
+                   keyboards.back_to_card(tap.register_id, tap.page))  # fmt: skip
+
+
+async def _info(tap: _Tap) -> None:
+    item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
+    await tap.answer()
+    await tap.edit(views.details(item, tap.register_id),
+                   keyboards.back_to_list(tap.register_id, tap.page))  # fmt: skip
+
+
+async def _rest(tap: _Tap) -> None:
+    preview = await tap.cases.preview_rest(tap.person, tap.register_id)
+    if not preview.count:
+        await tap.answer(texts.nothing_left())
+        await tap.show(None)
+        return
+    await tap.answer()
+    await tap.edit(texts.confirm_rest(preview.register_id, preview.count, preview.total),
+                   keyboards.confirm_rest(preview, tap.page))  # fmt: skip
+
+
+async def _rest_confirmed(tap: _Tap) -> None:
+    outcome = await tap.cases.approve_rest(tap.person, tap.register_id, tap.version, tap.page)
+    await tap.answer(texts.rest_approved())
+    await tap.show(outcome.card)
+
+
+async def _send_on(tap: _Tap) -> None:
+    outcome = await tap.cases.send_on(tap.person, tap.register_id)
+    card = outcome.card
+    await tap.answer(texts.sent_on(card) if card else None)
+    await tap.show(card)
+    await tap.tell(outcome.notices)
+
+
+async def _ask_return_reason(tap: _Tap) -> None:
+    if not await _still_deciding(tap):
+        return
+    await tap.wait_for_text(ApprovalDialog.return_reason)
+    await tap.answer()
+    await tap.edit(texts.ask_return_reason(tap.register_id),
+                   keyboards.back_to_card(tap.register_id, tap.page))  # fmt: skip
+
+
+async def _withdraw_item(tap: _Tap) -> None:
+    outcome = await tap.cases.withdraw(tap.person, tap.register_id, [tap.item_id])
+    await tap.answer(texts.item_withdrawn())
+    await tap.show(outcome.card)
+    await tap.tell(outcome.notices)
+
+
+async def _ask_withdraw(tap: _Tap) -> None:
+    card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
+    await tap.answer()
+    await tap.edit(texts.confirm_withdraw(card), keyboards.confirm_withdraw(card))
+
+
+async def _withdraw_confirmed(tap: _Tap) -> None:
+    card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
+    if card.version != tap.version:
+        await tap.answer(texts.card_changed(), alert=True)
+        await tap.show(card)
+        return
+    outcome = await tap.cases.withdraw(tap.person, tap.register_id, None)
+    await tap.answer(texts.register_withdrawn(tap.register_id))
+    await tap.show(outcome.card)
+    await tap.tell(outcome.notices)
+
+
+async def _resubmit(tap: _Tap) -> None:
+    outcome = await tap.cases.resubmit(tap.person, tap.register_id)
+    await tap.answer(texts.resubmitted(tap.register_id))
+    await tap.show(outcome.card)
+    if isinstance(tap.query.message, Message):  # this message is now the accountant's card
+        await remember(tap.usecases, tap.person, tap.register_id, tap.query.message)
+    await tap.tell(outcome.notices)
+
+
+_VERBS: dict[CardVerb, Callable[[_Tap], Awaitable[None]]] = {
+    CardVerb.OPEN: _open,
+    CardVerb.SHOW: _show,
+    CardVerb.APPROVE: _approve,
+    CardVerb.REJECT: _reject,
+    CardVerb.INFO: _info,
+    CardVerb.REST: _rest,
+    CardVerb.REST_OK: _rest_confirmed,
+    CardVerb.SEND_ON: _send_on,
+    CardVerb.RETURN: _ask_return_reason,
+    CardVerb.WITHDRAW_ITEM: _withdraw_item,
+    CardVerb.WITHDRAW_ASK: _ask_withdraw,
+    CardVerb.WITHDRAW_OK: _withdraw_confirmed,
+    CardVerb.RESUBMIT: _resubmit,
+}
