@@ -27,7 +27,7 @@ async def any_message(message: Message, person: PersonView | None) -> None:
 
 async def any_callback(query: CallbackQuery, person: PersonView | None) -> None:
     if person is None:
-        await query.answer(views.how_to_link(), show_alert=True)
+        await query.answer(views.how_to_link_short(), show_alert=True)
     elif not person.active:
         await query.answer(views.deactivated(), show_alert=True)
     else:

@@ -59,6 +59,14 @@ def how_to_link() -> str:
     )
 
 
+def how_to_link_short() -> str:
+    """For a callback answer (Telegram allows 200 characters there)."""
+    return _(
+        "Бот работает только для сотрудников компании. Отправьте /start и нажмите "
+        "«Поделиться номером», чтобы подключиться."
+    )
+
+
 def share_phone_button() -> str:
     return _("📱 Поделиться номером")
 
