@@ -49,7 +49,7 @@ class RelayOptions:
     the ``lease`` has passed (another relay may take expired leases)."""
 
     claim_limit: int = 200
-    max_attempts: int = 12
+    max_attempts: int = 20
     retry_base: float = 5.0
     retry_cap: float = 900.0
     lease: timedelta = timedelta(minutes=5)

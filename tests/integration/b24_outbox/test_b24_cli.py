@@ -21,9 +21,11 @@ async def run(config, *args: str) -> tuple[int, str, str]:
 async def test_sync_org_and_reconcile_print_what_they_did(tmp_path, emulator):
     url = f"sqlite+aiosqlite:///{tmp_path / 'viza.sqlite3'}"
     database = create_database(url)
-    await upgrade_to_head(database)
-    await ImportOrg(lambda: SqlUnitOfWork(database), SystemClock())(SAMPLE)
-    await database.dispose()
+    try:
+        await upgrade_to_head(database)
+        await ImportOrg(lambda: SqlUnitOfWork(database), SystemClock())(SAMPLE)
+    finally:
+        await database.dispose()
     emulator.seed(portal_users(), DEPARTMENTS, replace=True)
     config = write_config(tmp_path, url, emulator.webhook_url)
     with config.open("a", encoding="utf-8") as file:

@@ -7,9 +7,12 @@ import asyncio
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-from models.db import create_database
+import pytest
+
+from models.db import Database, create_database
 from models.migrate import upgrade_to_head
 from models.outbox_repo import SqlOutboxStore
 from services.outbox_ports import OutboxStatus
@@ -41,23 +44,35 @@ async def viza(config: Path, *args: str) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
-async def test_a_relay_killed_mid_delivery_and_restarted_leaves_no_duplicate(tmp_path, emulator):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'viza.sqlite3'}"
-    database = create_database(url)
-    await upgrade_to_head(database)
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A SQLite file the relay processes share with the test."""
+    db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'viza.sqlite3'}")
+    await upgrade_to_head(db)
+    yield db
+    await db.dispose()
+
+
+async def test_a_relay_killed_mid_delivery_and_restarted_leaves_no_duplicate(
+    tmp_path, emulator, database
+):
     await enqueue(database, [upsert(e, "v0") for e in range(ITEMS)])
     await enqueue(database, [upsert(e, "v1") for e in range(ITEMS)])
+    url = database.engine.url.render_as_string(hide_password=False)
     config = write_config(tmp_path, url, emulator.webhook_url)
     # The lookups are answered at once; the adds run, then the answer hangs.
     emulator.add_fault({"kind": "delay", "stage": "after", "method": "batch", "count": 1})
     emulator.add_fault({"kind": "delay", "stage": "after", "method": "batch", "seconds": 30})
     relay = await viza(config, "b24", "relay")
-    deadline = time.monotonic() + 20
-    while len(emulator.portal.state.items) < ITEMS:
-        assert time.monotonic() < deadline and relay.returncode is None
-        await asyncio.sleep(0.02)
-    relay.send_signal(signal.SIGKILL)
-    await relay.wait()
+    try:
+        deadline = time.monotonic() + 20
+        while len(emulator.portal.state.items) < ITEMS:
+            assert time.monotonic() < deadline and relay.returncode is None
+            await asyncio.sleep(0.02)
+    finally:
+        relay.send_signal(signal.SIGKILL)
+        _, err = await relay.communicate()
+    assert relay.returncode == -signal.SIGKILL, err.decode()
     emulator.faults.clear()
     await asyncio.sleep(LEASE + 0.2)  # the dead relay's lease runs out
     again = await viza(config, "b24", "relay", "--once")
@@ -71,5 +86,4 @@ async def test_a_relay_killed_mid_delivery_and_restarted_leaves_no_duplicate(tmp
     )
     assert {item["title"] for item in state.items.values()} == {"v1"}
     counts = await SqlOutboxStore(database).counts()
-    await database.dispose()
     assert counts[OutboxStatus.DONE] == 2 * ITEMS and sum(counts.values()) == 2 * ITEMS
