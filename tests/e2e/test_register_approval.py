@@ -156,8 +156,7 @@ async def test_refusals_answer_and_change_nothing(tg: SandboxTelegramClient, sta
     assert query(stack, "select count(*) from register_decision where item_id = ?", item) == [(1,)]
     decided = query(
         stack,
-        "select count(*) from audit_log where action = 'register.item.decided' "
-        "and entity_id = ?",
+        "select count(*) from audit_log where action = 'register.item.decided' and entity_id = ?",
         str(register_id),
     )
     assert decided == [(1,)]
