@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from services.b24_ports import CRM_UPSERT_KIND
 from services.outbox_ports import NewOutboxMessage, OutboxMessage, OutboxStore
 from services.ports import Clock
+from services.register_mirror import RegisterSnapshot
 
 from .batch import MAX_COMMANDS
 from .client import Bitrix24Client
@@ -35,9 +36,13 @@ from .paging import page_items
 
 @dataclass(frozen=True)
 class ReconcileContext:
+    """What checks work with; ``registers`` reads the stored registers (for the register
+    mirror's check, see ``b24sync.handlers_registers``), when the caller has a database."""
+
     client: Bitrix24Client
     store: OutboxStore
     clock: Clock
+    registers: RegisterSnapshot | None = None
 
 
 @dataclass(frozen=True)

@@ -2,27 +2,34 @@
 document -> template -> PDF through `render_memo_pdf`) against weasyprint rendering the
 same final HTML alone (the floor), in the same process.
 
-Times are the best of a few interleaved runs after a warm-up. Ends with one JSON line:
-{"bench": "pdf", "seconds": ..., "floor_seconds": ..., "ratio": ..., "peak_rss_mb": ...,
- "goal": 1.3}   (``ratio`` = seconds / floor_seconds)
+The memo is stored in a SQLite database first (50 steps, 5 attachments, a real audit
+entry); the measured path loads it back through the memo repository, builds the document
+and renders it. Times are the best of a few interleaved runs after a warm-up.
+
+Then tap-to-answer latency: «🔄 Обновить» on the memo's card fed to a dispatcher with the
+memo router (the Bot API answered by a stub session), p95 while idle and while five PDFs
+render through the bot's renderer (a process pool) - goal: within 2x of idle.
+
+Ends with one JSON line: {"bench": "pdf", "seconds", "floor_seconds", "ratio",
+"peak_rss_mb", "idle_p95_ms", "busy_p95_ms", "latency_ratio", "goal", "latency_goal"}
+(``ratio`` = seconds / floor_seconds; ``latency_ratio`` = busy_p95_ms / idle_p95_ms).
 
     .venv/bin/python bench/pdf.py
-
-Extension points (to be filled in by later work, see issue 7):
-- `load_document` builds the memo in memory; the real path loads it from the database.
-- `measure_latency` returns no figures yet; it is meant to add ``idle_p95_ms``,
-  ``busy_p95_ms`` and ``latency_ratio`` (tap-to-answer while five PDFs render).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import resource
+import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,14 +43,28 @@ from formats.memo_pdf import (  # noqa: E402
     render_memo_html,
     render_memo_pdf,
 )
+from models.db import Database, create_database  # noqa: E402
+from models.migrate import upgrade_to_head  # noqa: E402
+from models.uow import SqlUnitOfWork  # noqa: E402
+from services.memos.ports import NewAttachment  # noqa: E402
+from services.ports import AuditEvent  # noqa: E402
 
 GOAL = 1.3
+LATENCY_GOAL = 2.0
+TAPS = 60
+BUSY_PDFS = 5
+ZONE = "Europe/Moscow"
 STEPS = 50
 REPEAT = 5
 ROUNDS = 10  # 10 rounds of 4 intermediate approvers and the final one: 50 steps
 ORG_FILE = ROOT / "tests" / "unit" / "domain" / "org_sample.toml"
 APPROVERS = ["sidorov", "petrov", "kuznetsov", "glavbuh"]
 START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+
+
+def files() -> list[NewAttachment]:
+    return [NewAttachment(f"Смета {n}.xlsx", "application/vnd.ms-excel", b"x" * 48_000 * n)
+            for n in range(1, 6)]  # fmt: skip
 
 
 def build_memo(org: OrgDirectory) -> Memo:
@@ -59,9 +80,7 @@ def build_memo(org: OrgDirectory) -> Memo:
         ),
         executor="smirnova",
         now=START,
-        attachments=[
-            Attachment(f"Смета {n}.xlsx", 48_000 * n, f"{n:02x}" * 32) for n in range(1, 6)
-        ],
+        attachments=[Attachment(f.name, f.size, f.sha256, f.mime) for f in files()],
         approvers=APPROVERS,
     )
     memo.assign_number(2026, 123)
@@ -83,11 +102,68 @@ def build_memo(org: OrgDirectory) -> Memo:
     return memo
 
 
+class Store:
+    """The bench's database (a temporary SQLite file) holding the sample org and the memo,
+    and the event loop every database call of the bench runs on."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.folder = tempfile.TemporaryDirectory(prefix="viza-bench-pdf-")
+        url = f"sqlite+aiosqlite:///{self.folder.name}/bench.sqlite3"
+        self.database: Database = create_database(url)
+        self.memo_id = self.loop.run_until_complete(self._fill())
+
+    async def _fill(self) -> int:
+        from services.org_admin import ImportOrg
+
+        class Clock:
+            def now(self) -> datetime:
+                return START
+
+        await upgrade_to_head(self.database)
+        org = load_org_toml(ORG_FILE.read_text(encoding="utf-8"))
+        await ImportOrg(self.uow, Clock())(org)
+        memo = build_memo(org)
+        async with self.uow() as uow:
+            memo_id, _ = await uow.memos.add(memo, files(), "bench")
+            await uow.memos.save(memo)
+            done = AuditEvent("findir", "memo.approved", "memo", str(memo_id), new={"n": 50})
+            entry = await uow.audit.append(done, START)
+            await uow.memos.mark_finished(memo_id, entry.hash, "done")
+            await uow.commit()
+        return memo_id
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database)
+
+    async def document(self) -> MemoDocument:
+        async with self.uow() as uow:
+            loaded = await uow.memos.load(self.memo_id, lock=False)
+            org = await uow.memos.org_directory(ZONE)
+        assert loaded is not None and loaded.audit_hash is not None
+        assert len(loaded.memo.steps) == STEPS
+        return memo_document(loaded.memo, org, audit_hash=loaded.audit_hash)
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.database.dispose())
+        self.loop.close()
+        self.folder.cleanup()
+
+
+STORE: Store | None = None
+
+
+def store() -> Store:
+    global STORE
+    if STORE is None:
+        STORE = Store()
+    return STORE
+
+
 def load_document() -> MemoDocument:
-    """The document to render. Extension point: load the memo and its audit hash from the
-    database here (the DB part of the measured path)."""
-    org = load_org_toml(ORG_FILE.read_text(encoding="utf-8"))
-    return memo_document(build_memo(org), org, audit_hash="5e" * 32)
+    """The document to render: the memo and its audit hash loaded from the database."""
+    bench = store()
+    return bench.loop.run_until_complete(bench.document())
 
 
 def produce_pdf() -> bytes:
@@ -116,8 +192,124 @@ def best_of(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, flo
 
 
 def measure_latency() -> dict[str, float]:
-    """Extension point: tap-to-answer p95 while PDFs render vs idle (not measured yet)."""
-    return {}
+    """Tap-to-answer p95 (ms) idle and while five PDFs render, and their ratio."""
+    bench = store()
+    return bench.loop.run_until_complete(_latency(bench))
+
+
+async def _latency(bench: Store) -> dict[str, float]:
+    from services.memos import ProcessRenderer
+
+    renderer = ProcessRenderer()
+    tapper = await Tapper.start(bench)
+    document = await bench.document()
+    try:
+        await renderer(document)  # warm the workers up: imports and fonts
+        idle = await tapper.taps(TAPS)
+        rendering = asyncio.gather(*(renderer(document) for _ in range(BUSY_PDFS)))
+        busy = await tapper.taps(TAPS, until=rendering)
+        await rendering
+    finally:
+        renderer.close()
+        await tapper.close()
+    idle_p95, busy_p95 = p95(idle), p95(busy)
+    print(f"tap-to-answer p95: idle {idle_p95:.1f} ms, while {BUSY_PDFS} PDFs render "
+          f"{busy_p95:.1f} ms ({len(busy)} taps; goal within {LATENCY_GOAL}x)")  # fmt: skip
+    return {
+        "idle_p95_ms": round(idle_p95, 2),
+        "busy_p95_ms": round(busy_p95, 2),
+        "latency_ratio": round(busy_p95 / idle_p95, 3),
+        "latency_goal": LATENCY_GOAL,
+    }
+
+
+def p95(samples: Sequence[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18] * 1000
+
+
+class Tapper:
+    """Feeds «🔄 Обновить» taps on the memo's card to a dispatcher holding the memo
+    router; a tap is answered when the handler calls answerCallbackQuery."""
+
+    def __init__(self, bench: Store, parts: dict[str, Any]) -> None:
+        self.bench, self.parts = bench, parts
+        self.answered: asyncio.Event = asyncio.Event()
+
+    @classmethod
+    async def start(cls, bench: Store) -> Tapper:
+        from aiogram import Bot, Dispatcher
+        from aiogram.utils.i18n import I18n
+
+        from bot.i18n import LOCALES
+        from handlers import memos
+        from services.linking import IdentifyUser
+        from services.usecases import UseCases
+
+        class Clock:
+            def now(self) -> datetime:
+                return datetime.now(UTC)
+
+        usecases = UseCases.build(bench.uow, Clock(), invite_ttl_hours=24)
+        person = await IdentifyUser(bench.uow)(500040)  # the author, Егоров
+        dp = Dispatcher(usecases=usecases)
+        dp.include_router(memos.router())
+        tapper = cls(bench, {"dp": dp, "person": person, "i18n": I18n(path=LOCALES)})
+        tapper.parts["bot"] = Bot("42:bench", session=_stub_session(tapper.answered))
+        return tapper
+
+    async def taps(self, count: int, until: asyncio.Future[Any] | None = None) -> list[float]:
+        """Time ``count`` taps (at least; with ``until``, also until it is done)."""
+        times: list[float] = []
+        while len(times) < count or (until is not None and not until.done()):
+            times.append(await self._tap(len(times)))
+            await asyncio.sleep(0.01)
+        return times
+
+    async def _tap(self, n: int) -> float:
+        from aiogram.types import CallbackQuery, Chat, Message, Update, User
+
+        from handlers.memo_callbacks import CardVerb, MemoTap
+
+        user = User(id=500040, is_bot=False, first_name="Константин")
+        message = Message(message_id=7, date=datetime.now(UTC), text="card",
+                          chat=Chat(id=500040, type="private"))  # fmt: skip
+        data = MemoTap(verb=CardVerb.REFRESH, memo_id=self.bench.memo_id).pack()
+        query = CallbackQuery(id=str(n), from_user=user, chat_instance="1", data=data,
+                              message=message)  # fmt: skip
+        update = Update(update_id=n, callback_query=query)
+        self.answered.clear()
+        started = time.perf_counter()
+        with self.parts["i18n"].context():
+            feed = asyncio.create_task(self.parts["dp"].feed_update(
+                self.parts["bot"], update, person=self.parts["person"]))  # fmt: skip
+            await self.answered.wait()
+        took = time.perf_counter() - started
+        await feed
+        return took
+
+    async def close(self) -> None:
+        await self.parts["bot"].session.close()
+
+
+def _stub_session(answered: asyncio.Event) -> Any:
+    from aiogram.client.session.base import BaseSession
+    from aiogram.methods import AnswerCallbackQuery
+
+    class StubSession(BaseSession):
+        """Answers every Bot API call with True; notes the callback answer."""
+
+        async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
+            if isinstance(method, AnswerCallbackQuery):
+                answered.set()
+            return True
+
+        async def stream_content(self, *args: Any, **kwargs: Any) -> Any:
+            raise NotImplementedError
+
+        async def close(self) -> None:
+            return None
+
+    return StubSession()
 
 
 def peak_rss_mb() -> float:
@@ -144,6 +336,7 @@ def main() -> None:
         "goal": GOAL,
     }
     figures.update(measure_latency())
+    store().close()
     print(json.dumps(figures, ensure_ascii=False))
 
 

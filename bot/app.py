@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -12,12 +14,16 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand
 
+from b24sync.handlers_memo import MemoSyncOptions, MemoTaskSync
+from bot.alerts import TelegramAdminAlerts
 from bot.application import Application
+from bot.b24_commands import make_client, run_relay_forever
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
-from handlers import approvals, errors, fallback, registers, start
+from handlers import approvals, errors, fallback, memos, registers, start
 from handlers.approval_notices import TelegramNoticeSender
+from handlers.memo_notices import TelegramMemoNotices
 from models.fsm_storage import SqlStorage
 from models.update_ledger import UpdateLedger
 
@@ -50,6 +56,7 @@ def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dis
         bot_username=bot_username,
         i18n_core=i18n,
         notice_sender=TelegramNoticeSender(bot, app.usecases, i18n),
+        memo_notice_sender=TelegramMemoNotices(bot, app.usecases, i18n),
     )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))
@@ -58,6 +65,7 @@ def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dis
         errors.router(),
         start.router(),
         start.menu_router(),
+        memos.router(),  # before registers: a memo's attachments are not registers
         registers.router(),
         approvals.router(),
         fallback.router(),
@@ -68,6 +76,8 @@ def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dis
 COMMANDS = [
     BotCommand(command="start", description="Главное меню"),
     BotCommand(command="help", description="Справка"),
+    BotCommand(command="memo", description="Новая служебная записка"),
+    BotCommand(command="memos", description="Мои записки"),
     BotCommand(command="cancel", description="Прервать диалог"),
 ]
 
@@ -76,11 +86,17 @@ async def run_bot(app: Application) -> None:
     """Run until cancelled: long polling, or the webhook server (PRODUCT §8)."""
     bot = make_bot(app.settings)
     dp: Dispatcher | None = None
+    workers: list[asyncio.Task[None]] = []
     try:
         me = await bot.get_me()
         username = app.settings.telegram.bot_username or me.username
         dp = make_dispatcher(app, bot, username)
+        alerts = TelegramAdminAlerts(bot, app.usecases, dp["i18n_core"])
+        dp["admin_alerts"] = alerts
         await bot.set_my_commands(COMMANDS)
+        if app.settings.bitrix24.webhook_url is not None:
+            workers.append(asyncio.create_task(run_relay_forever(app, alerts=alerts)))
+            workers.append(asyncio.create_task(run_memo_tasks(app, dp["memo_notice_sender"])))
         log.info("bot @%s started in %s mode", username, app.settings.telegram.mode)
         if app.settings.telegram.mode == "webhook":
             from bot.webhook import serve_webhook
@@ -90,6 +106,30 @@ async def run_bot(app: Application) -> None:
             await bot.delete_webhook(drop_pending_updates=False)
             await dp.start_polling(bot, handle_signals=False, close_bot_session=False)
     finally:
+        await _stop(workers)
         if dp is not None:
             await dp["notice_sender"].drain()
+            await dp["memo_notice_sender"].drain()
         await bot.session.close()
+
+
+async def _stop(workers: list[asyncio.Task[None]]) -> None:
+    """Background workers (the Bitrix24 relay) stop with the bot."""
+    for task in workers:
+        task.cancel()
+    for task in workers:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def run_memo_tasks(app: Application, notices: TelegramMemoNotices) -> None:
+    """Approved memos to Bitrix24: files to Disk, then the executor's task (PRODUCT §4)."""
+    relay = app.settings.bitrix24.relay
+    options = MemoSyncOptions(
+        poll_seconds=relay.poll, retry_base=relay.retry_base, retry_cap=relay.retry_cap
+    )
+    client = make_client(app.settings)
+    try:
+        await MemoTaskSync(client, app.usecases.memos.task_feed, notices, options).run_forever()
+    finally:
+        await client.close()

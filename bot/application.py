@@ -14,6 +14,7 @@ from models.migrate import upgrade_to_head
 from models.uow import SqlUnitOfWork
 from services.approvals import ApprovalRules
 from services.ports import Clock
+from services.register_mirror import MirrorSettings, RegisterMirror
 from services.registers import RegisterRules
 from services.usecases import UseCases
 
@@ -29,17 +30,21 @@ class Application:
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
         database = create_database(settings.database.url, echo=settings.database.echo)
         await upgrade_to_head(database)
-        clock = clock or SystemClock(timedelta(minutes=settings.clock.shift_minutes))
+        clock = clock or SystemClock(
+            timedelta(minutes=settings.clock.shift_minutes), settings.clock.now
+        )
         usecases = UseCases.build(
             lambda: SqlUnitOfWork(database),
             clock,
             invite_ttl_hours=settings.invites.ttl_hours,
             register_rules=register_rules(settings),
             approval_rules=approval_rules(settings),
+            bitrix24=settings.bitrix24.webhook_url is not None,
         )
         return cls(settings, database, clock, usecases)
 
     async def close(self) -> None:
+        self.usecases.memos.close()  # the PDF worker processes
         await self.database.dispose()
 
 
@@ -62,4 +67,23 @@ def approval_rules(settings: Settings) -> ApprovalRules:
         default=parse_route(registers.route),
         overrides={dc: parse_route(stages) for dc, stages in registers.routes.items()},
     )
-    return ApprovalRules(policy, register_rules(settings).cutoff, registers.page_size)
+    cutoff = register_rules(settings).cutoff
+    return ApprovalRules(policy, cutoff, registers.page_size, register_mirror(settings))
+
+
+def register_mirror(settings: Settings) -> RegisterMirror | None:
+    """The Bitrix24 mirror of registers, when Bitrix24 and its smart process are set."""
+    section = settings.bitrix24.registers
+    if settings.bitrix24.webhook_url is None or section.entity_type_id is None:
+        return None
+    return RegisterMirror(
+        MirrorSettings(
+            entity_type_id=section.entity_type_id,
+            id_field=section.id_field,
+            register_field=section.register_field,
+            register_stages=dict(section.register_stages),
+            item_stages=dict(section.item_stages),
+            inn_field=section.inn_field,
+            payment_date_field=section.payment_date_field,
+        )
+    )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.application import Application
     from services.b24_org import BitrixOrgChanges
     from services.b24_ports import SyncAlerts
+    from services.register_mirror import RegisterSnapshot
 
 
 def add_b24_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -155,10 +156,23 @@ async def _reconcile(app: Application, client: Bitrix24Client, *, people: bool) 
     checks: list[ReconcileCheck] = [DeadLetterCheck(), *discovered_checks()]
     if people:
         checks.append(PeopleCheck(make_org_sync(app, client)))
-    ctx = ReconcileContext(client, SqlOutboxStore(app.database), app.clock)
+    store = SqlOutboxStore(app.database)
+    ctx = ReconcileContext(client, store, app.clock, registers=stored_registers(app))
     reports = await reconcile(ctx, checks)
     print(describe_reconcile(reports))
     return 0
+
+
+def stored_registers(app: Application) -> RegisterSnapshot | None:
+    """The registers as stored, for the register mirror's reconcile check."""
+    from bot.application import approval_rules
+    from models.uow import SqlUnitOfWork
+    from services.approvals.mirror import MirrorSnapshot
+
+    rules = approval_rules(app.settings)
+    if rules.mirror is None:
+        return None
+    return MirrorSnapshot(lambda: SqlUnitOfWork(app.database), app.clock, rules)
 
 
 def describe_reconcile(reports: list[CheckReport]) -> str:

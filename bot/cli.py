@@ -6,6 +6,7 @@ viza org import FILE     import the org directory (idempotent)
 viza invite PERSON       print a one-time invite link for a person
 viza audit verify        walk the audit hash chain
 viza b24 sync-org|reconcile|relay   Bitrix24 org sync, reconcile, outbox relay
+viza job run remind|cutoff|digest --date YYYY-MM-DD   a daily job by hand
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from bot.b24_commands import add_b24_parser
 from bot.config import ConfigError, Settings, load_settings
+from bot.job_commands import add_job_parser
 from bot.logs import setup_logging
 
 EXIT_CONFIG = 2
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_parser("verify", help="verify the hash chain")
     add_b24_parser(sub)
+    add_job_parser(sub)
     return parser
 
 
@@ -71,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> Command:
-    from bot import b24_commands, commands
+    from bot import b24_commands, commands, job_commands
 
     table: dict[str, Command] = {
         "run": commands.run,
@@ -80,6 +83,7 @@ def _command(args: argparse.Namespace) -> Command:
         "invite": commands.invite,
         "audit": commands.audit_verify,
         "b24": b24_commands.b24,
+        "job": job_commands.job,
     }
     return table[args.command]
 

@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+if TYPE_CHECKING:
+    from formats.pdf_engine import LocalOnlyFetcher
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -96,37 +94,6 @@ class MemoDocument:
                 raise ValueError("document datetimes must be timezone-aware")
 
 
-class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
-    """A weasyprint URL fetcher that serves only the memo CSS and the shipped fonts.
-
-    Every other URL (http, https, ftp, data, any other file...) is refused without being
-    opened and recorded in ``refused``; ``served`` records what was served.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        """Our own file's bytes; `ValueError` (weasyprint skips the resource) otherwise."""
-        path = _allowed_path(url)
-        if path is None:
-            self.refused.append(url)
-            raise ValueError(f"refused by the memo PDF URL fetcher: {url[:200]}")
-        self.served.append(url)
-        content_type = _SERVED_TYPES[path.suffix]
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-
-def _allowed_path(url: str) -> Path | None:
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    path = Path(url2pathname(unquote(parts.path))).resolve()
-    return path if path in _ALLOWED_FILES else None
-
-
 def render_memo_html(doc: MemoDocument) -> str:
     """The memo as a complete HTML document (CSS inlined; fonts by URL from ``BASE_URL``)."""
     template = _environment().get_template("memo.html")
@@ -135,15 +102,19 @@ def render_memo_html(doc: MemoDocument) -> str:
 
 def render_memo_pdf(doc: MemoDocument, *, fetcher: LocalOnlyFetcher | None = None) -> bytes:
     """The memo PDF. Pass ``fetcher`` to inspect what the renderer asked for."""
+    from formats.pdf_engine import html_to_pdf
+
     return html_to_pdf(render_memo_html(doc), fetcher=fetcher)
 
 
-def html_to_pdf(html: str, *, fetcher: LocalOnlyFetcher | None = None) -> bytes:
-    """Render ``html`` with the local-only fetcher (a new one unless given)."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or LocalOnlyFetcher())
-    pdf = document.write_pdf(font_config=FontConfiguration())
-    assert isinstance(pdf, bytes)
-    return pdf
+def __getattr__(name: str) -> Any:
+    # weasyprint takes most of a second to import: only the renderer (a worker process)
+    # pays for it, not every command that merely formats a memo's figures.
+    if name in ("LocalOnlyFetcher", "html_to_pdf"):
+        from formats import pdf_engine
+
+        return getattr(pdf_engine, name)
+    raise AttributeError(name)
 
 
 @lru_cache(maxsize=1)

@@ -1,14 +1,17 @@
 """Approval notices through Telegram (PRODUCT §3): the next approver's card, refreshed cards
 of everyone else, and the accountant's news (rejections with reasons, approved, returned,
-withdrawn). People without a linked Telegram account are skipped here (Bitrix24 notices
-come separately)."""
+withdrawn). A person without a linked Telegram account, or who has blocked the bot (403),
+is told in Bitrix24 instead (PRODUCT §6, ``im.notify.system.add``) with a short plain-text
+version of the notice - when Bitrix24 is configured (``usecases.notify_bitrix``)."""
 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from functools import partial
 from typing import TypeVar
 
@@ -22,6 +25,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError
 from handlers import approval_keyboards as keyboards
@@ -32,6 +36,11 @@ from services.usecases import UseCases
 
 log = logging.getLogger("viza.notices")
 T = TypeVar("T")
+_TAG = re.compile(r"<[^>]+>")
+
+
+class _Blocked(Exception):
+    """Telegram answered 403: the person has blocked the bot (already recorded)."""
 
 
 class TelegramNoticeSender:
@@ -77,15 +86,26 @@ class TelegramNoticeSender:
                 await self._refresh(notice, i18n)
                 return
             telegram_id = notice.person.telegram_user_id
-            if telegram_id is None:
-                log.info("person %s has no Telegram: %s notice of register %s skipped",
-                         notice.person.code, notice.kind, notice.register_id)  # fmt: skip
-                return
             with _locale(i18n, notice.person):
-                await self._tell(notice, telegram_id)
+                if telegram_id is None:
+                    await self._in_bitrix(notice, "has no Telegram")
+                    return
+                try:
+                    await self._tell(notice, telegram_id)
+                except _Blocked:
+                    await self._in_bitrix(notice, "blocked the bot")
         except Exception:  # one failed notice must not stop the others, nor the bot
             log.exception("%s notice of register %s to person %s failed",
                           notice.kind, notice.register_id, notice.person.code)  # fmt: skip
+
+    async def _in_bitrix(self, notice: Notice, why: str) -> None:
+        """Tell the person in Bitrix24 (in their locale, already set by the caller)."""
+        person, notify = notice.person, self._usecases.notify_bitrix
+        text = bitrix_text(notice)
+        queued = await notify(person.id, text) if notify is not None and text else None
+        where = "queued for Bitrix24" if queued is not None else "skipped"
+        log.info("person %s %s: %s notice of register %s %s",
+                 person.code, why, notice.kind, notice.register_id, where)  # fmt: skip
 
     async def _tell(self, notice: Notice, telegram_id: int) -> None:
         if notice.kind == "card":
@@ -122,7 +142,7 @@ class TelegramNoticeSender:
             owner = await self._usecases.identify(where.chat_id)
             if owner is None or owner.id != where.person_id:
                 continue
-            with _locale(i18n, owner):
+            with _locale(i18n, owner), suppress(_Blocked):
                 await self._refresh_one(owner, where)
 
     async def _refresh_one(self, owner: PersonView, where: CardMessage) -> None:
@@ -150,7 +170,8 @@ class TelegramNoticeSender:
         self, telegram_id: int, what: str, call: Callable[[], Awaitable[T]]
     ) -> T | None:
         """One Bot API call: waits out flood control (``retries`` times), remembers a
-        person who blocked the bot, logs any other failure; None when not delivered."""
+        person who blocked the bot (and raises ``_Blocked``), logs any other failure;
+        None when not delivered."""
         for attempt in range(self._retries + 1):
             try:
                 return await call()
@@ -162,7 +183,7 @@ class TelegramNoticeSender:
             except TelegramForbiddenError:
                 log.info("user %s blocked the bot: %s not delivered", telegram_id, what)
                 await self._mark_blocked(telegram_id)
-                return None
+                raise _Blocked() from None
             except TelegramBadRequest as error:
                 if "message is not modified" not in error.message:
                     log.warning("%s to user %s refused: %s", what, telegram_id, error.message)
@@ -206,6 +227,20 @@ def _notice_text(notice: Notice) -> str | None:
     if notice.kind == "withdrawn":
         return texts.notice_withdrawn(rid, context, notice.items)
     return None
+
+
+def bitrix_text(notice: Notice) -> str | None:
+    """The notice as short plain text for a Bitrix24 notification (None: nothing to say)."""
+    if notice.kind == "card":
+        ref = _("Реестр №{id}").format(id=notice.register_id)
+        if notice.context is not None:
+            ref = _("Реестр №{id} ({dc}, оплата {day})").format(
+                id=notice.register_id, dc=notice.context.dc_name,
+                day=f"{notice.context.payment_date:%d.%m.%Y}")  # fmt: skip
+        return _("{ref} ждёт вашего согласования. Решения принимаются в Telegram-боте "
+                 "Viza.").format(ref=ref)  # fmt: skip
+    text = _notice_text(notice)
+    return None if text is None else html.unescape(_TAG.sub("", text)).strip()
 
 
 @contextmanager

@@ -84,7 +84,7 @@ def open_button() -> str:
 
 
 def menu_waiting_button() -> str:
-    return _("📋 На согласовании")
+    return _("📋 Реестры на согласовании")
 
 
 def waiting_button(register: WaitingRegister) -> str:

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from domain.roles import Role
-from handlers import approval_keyboards, approval_texts, keyboards, views
+from handlers import approval_keyboards, approval_texts, keyboards, memo_keyboards, views
 from handlers.callbacks import InvitePerson, MenuAction
 from handlers.filters import members_only
 from handlers.states import InviteDialog
@@ -53,11 +53,11 @@ async def show_menu(message: Message, person: PersonView) -> None:
 
 
 def main_menu(person: PersonView) -> InlineKeyboardMarkup:
-    """The main menu; approvers also get «На согласовании» first."""
-    markup = keyboards.main_menu(person)
-    if not person.has(*APPROVER_ROLES):
-        return markup
-    rows = [[approval_keyboards.menu_waiting_button()], *markup.inline_keyboard]
+    """The main menu: registers waiting for an approver first, then memos (anyone may
+    write one), then admin and help."""
+    rows = [[approval_keyboards.menu_waiting_button()]] if person.has(*APPROVER_ROLES) else []
+    rows += memo_keyboards.memo_menu_buttons()
+    rows += keyboards.main_menu(person).inline_keyboard
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

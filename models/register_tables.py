@@ -26,6 +26,7 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -79,7 +80,11 @@ class Register(SQLModel, table=True):
     """
 
     __tablename__ = "register"
-    __table_args__ = (Index("ix_register_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_register_status_created_at", "status", "created_at"),
+        # The daily cutoff picks the registers of one payment date by status.
+        Index("ix_register_payment_date_status", "payment_date", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dc_id: int = Field(foreign_key="dealer_center.id", index=True)
@@ -142,6 +147,21 @@ class RegisterItem(SQLModel, table=True):
     over_threshold: bool = False
     duplicate_note: str | None = None
     status: str = Field(default="pending", max_length=16)
+    # A copy made by the carry-over of a missed payment (issue 5): the item it was copied
+    # from, and how many times this payment has been carried so far (0 for an upload).
+    carried_from_item_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("register_item.id", ondelete="SET NULL"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    # Server-side default only: the bulk insert of an upload names its columns exactly.
+    carried_count: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
 
 
 class RegisterFile(SQLModel, table=True):

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.approval_repo import SqlApprovalRepository
 from models.audit_repo import SqlAuditLog
+from models.cutoff_repo import SqlCutoffRepository
 from models.db import Database
 from models.link_repo import SqlInviteRepository, SqlLinkRepository
+from models.memo_repo import SqlMemoRepository
 from models.org_repo import SqlOrgRepository
 from models.outbox_repo import SqlOutbox
 from models.register_repo import SqlRegisterRepository
@@ -32,6 +34,8 @@ class SqlUnitOfWork:
         self.registers = SqlRegisterRepository(self._session)
         self.approvals = SqlApprovalRepository(self._session)
         self.outbox = SqlOutbox(self._session)
+        self.memos = SqlMemoRepository(self._session)
+        self.cutoff = SqlCutoffRepository(self._session)
         return self
 
     async def __aexit__(

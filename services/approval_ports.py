@@ -14,6 +14,7 @@ from typing import Protocol
 from domain.org_model import Substitute
 from domain.register_approval import Decision, ItemStatus, RegisterApproval, RegisterStatus
 from domain.register_route import Stage
+from services.outbox_ports import OutboxUnitOfWork
 from services.ports import PersonView
 from services.register_ports import RegisterUnitOfWork
 
@@ -191,7 +192,9 @@ class ApprovalRepository(Protocol):
     async def remember_card(self, card: CardMessage, now: datetime) -> None: ...
 
 
-class ApprovalUnitOfWork(RegisterUnitOfWork, Protocol):
+class ApprovalUnitOfWork(RegisterUnitOfWork, OutboxUnitOfWork, Protocol):
+    """Also writes outbox messages: the Bitrix24 mirror of a move goes in its transaction."""
+
     @property
     def approvals(self) -> ApprovalRepository: ...
 

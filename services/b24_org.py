@@ -83,7 +83,8 @@ class BitrixOrgRepository(Protocol):
 
 
 class BitrixOrgUnitOfWork(UnitOfWork, Protocol):
-    bitrix_org: BitrixOrgRepository
+    @property
+    def bitrix_org(self) -> BitrixOrgRepository: ...
 
 
 class ApplyBitrixOrg:

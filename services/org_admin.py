@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from domain.audit import SYSTEM_ACTOR, VerifyResult, verify_chain
 from domain.org import OrgDirectory
-from services.ports import AuditEvent, Clock, OrgSyncCounts, UnitOfWorkFactory
+from domain.roles import Role
+from services.ports import AuditEvent, Clock, OrgSyncCounts, PersonView, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,14 @@ class VerifyAuditChain:
         async with self._uow() as uow:
             entries = [entry async for entry in uow.audit.iterate()]
         return verify_chain(entries)
+
+
+class ListAdmins:
+    """Active admins, whom failures of jobs and of the Bitrix24 sync are reported to."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self) -> list[PersonView]:
+        async with self._uow() as uow:
+            return [p for p in await uow.org.people_with_role(Role.ADMIN) if p.active]

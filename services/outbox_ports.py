@@ -107,7 +107,8 @@ class Outbox(Protocol):
 class OutboxUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that can also write outbox messages."""
 
-    outbox: Outbox
+    @property
+    def outbox(self) -> Outbox: ...
 
 
 class OutboxStore(Protocol):

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.register_route import RoutePolicy
-from services.approval_ports import ApprovalUnitOfWork
 from services.approvals import ApprovalCases, ApprovalRules
+from services.b24_ports import NotifyInBitrix24
+from services.cutoff import CutoffCases, CutoffRules
+from services.cutoff.ports import CutoffUnitOfWork
 from services.linking import (
     CreateInvite,
     IdentifyUser,
@@ -17,7 +19,9 @@ from services.linking import (
     MarkBlocked,
     SearchPeople,
 )
-from services.org_admin import ImportOrg, VerifyAuditChain
+from services.memos import MemoCases, MemoRules
+from services.memos.ports import MemoUnitOfWork
+from services.org_admin import ImportOrg, ListAdmins, VerifyAuditChain
 from services.ports import Clock
 from services.registers import (
     CancelDraft,
@@ -28,7 +32,7 @@ from services.registers import (
 )
 
 
-class AppUnitOfWork(ApprovalUnitOfWork, Protocol):
+class AppUnitOfWork(CutoffUnitOfWork, MemoUnitOfWork, Protocol):
     """The unit of work the whole application runs on (``models.uow.SqlUnitOfWork``)."""
 
 
@@ -45,11 +49,15 @@ class UseCases:
     mark_blocked: MarkBlocked
     import_org: ImportOrg
     verify_audit: VerifyAuditChain
+    admins: ListAdmins
     upload_register: UploadRegister
     show_register: ShowRegister
     change_payment_date: ChangePaymentDate
     cancel_draft: CancelDraft
     approvals: ApprovalCases
+    cutoff: CutoffCases
+    memos: MemoCases
+    notify_bitrix: NotifyInBitrix24 | None = None  # set when Bitrix24 is configured
 
     @classmethod
     def build(
@@ -60,6 +68,8 @@ class UseCases:
         invite_ttl_hours: int,
         register_rules: RegisterRules | None = None,
         approval_rules: ApprovalRules | None = None,
+        memo_rules: MemoRules | None = None,
+        bitrix24: bool = False,
     ) -> UseCases:
         rules = register_rules or RegisterRules()
         approval = approval_rules or ApprovalRules(
@@ -74,9 +84,13 @@ class UseCases:
             mark_blocked=MarkBlocked(uow, clock),
             import_org=ImportOrg(uow, clock),
             verify_audit=VerifyAuditChain(uow),
+            admins=ListAdmins(uow),
             upload_register=UploadRegister(uow, clock, rules),
             show_register=ShowRegister(uow, clock, rules),
             change_payment_date=ChangePaymentDate(uow, clock, rules),
             cancel_draft=CancelDraft(uow, clock, rules),
             approvals=ApprovalCases.build(uow, clock, approval),
+            cutoff=CutoffCases.build(uow, clock, CutoffRules(approval.cutoff)),
+            memos=MemoCases.build(uow, clock, memo_rules),
+            notify_bitrix=NotifyInBitrix24(uow, clock) if bitrix24 else None,
         )

@@ -11,6 +11,8 @@ from sqlmodel import SQLModel
 
 # Importing the table modules registers their tables on the metadata.
 import models.approval_tables
+import models.job_tables
+import models.memo_tables
 import models.outbox_tables
 import models.register_tables
 import models.tables  # noqa: F401

@@ -1,4 +1,5 @@
-"""crm.item.add/update/get/list (smart processes and system types) and crm.timeline.comment.add.
+"""crm.item.add/update/get/list (smart processes and system types) and
+crm.timeline.comment.add/list.
 
 Items are kept with camelCase field names, as the REST API returns them by default
 (``ufCrm12_VizaId``, ``stageId``). Fields the portal does not know are ignored, as Bitrix24
@@ -165,10 +166,32 @@ def comment_add(state: State, params: Params, ctx: CallContext) -> MethodResult:
     return MethodResult(comment_id)
 
 
+def _public_comment(comment: Record) -> Record:
+    shown = {key: copy.deepcopy(value) for key, value in comment.items() if key.isupper()}
+    return {"ID": comment["id"], **shown}
+
+
+def comment_list(state: State, params: Params, ctx: CallContext) -> MethodResult:
+    """The comments of one CRM item (``ENTITY_ID`` and ``ENTITY_TYPE`` are required in the
+    filter), in pages of 50, as ``[{"ID", "ENTITY_ID", "ENTITY_TYPE", "COMMENT", ...}]``."""
+    flt = pick(params, "filter")
+    if not isinstance(flt, dict) or not flt.get("ENTITY_ID") or not flt.get("ENTITY_TYPE"):
+        raise RestError("INVALID_ARG_VALUE", "ENTITY_ID and ENTITY_TYPE are required")
+    found = select([_public_comment(c) for c in state.comments], flt)
+    page = paginate(order_by(found, pick(params, "order"), "ID"), pick(params, "start"))
+    fields = [str(name) for name in as_list(pick(params, "select"))]
+    page.result = [
+        {k: v for k, v in c.items() if not fields or "*" in fields or k in fields or k == "ID"}
+        for c in page.result
+    ]
+    return page
+
+
 METHODS = {
     "crm.item.add": item_add,
     "crm.item.update": item_update,
     "crm.item.get": item_get,
     "crm.item.list": item_list,
     "crm.timeline.comment.add": comment_add,
+    "crm.timeline.comment.list": comment_list,
 }

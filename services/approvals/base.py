@@ -29,6 +29,7 @@ from services.approval_ports import (
 )
 from services.errors import NotAllowed
 from services.ports import AuditEvent, Clock, PersonView
+from services.register_mirror import RegisterMirror
 from services.registers.model import RegisterNotFound
 
 OVERSEERS = frozenset(
@@ -38,11 +39,16 @@ OVERSEERS = frozenset(
 
 @dataclass(frozen=True)
 class ApprovalRules:
-    """The route policy, the cutoff policy and the card's page size (5–8 per PRODUCT §3)."""
+    """The route policy, the cutoff policy and the card's page size (5–8 per PRODUCT §3).
+
+    ``mirror``: set only when Bitrix24 is configured; then every move also queues its
+    Bitrix24 mirror messages (``services.register_mirror``) in its own transaction.
+    """
 
     route: RoutePolicy
     cutoff: CutoffPolicy
     page_size: int = 6
+    mirror: RegisterMirror | None = None
 
 
 class CutoffPassed(NotAllowed):
@@ -144,11 +150,14 @@ class ApprovalUseCase:
     # --- recording -----------------------------------------------------------------------
 
     async def _record(self, uow: ApprovalUnitOfWork, loaded: Loaded, actor: PersonView) -> None:
-        """Store the aggregate and one audit entry per domain event, in this transaction."""
+        """Store the aggregate and one audit entry per domain event, in this transaction;
+        with Bitrix24 configured, also the outbox messages that mirror the same events."""
         now = self._clock.now()
         await uow.approvals.save(loaded.approval, now)
         for event in loaded.approval.events:
             await uow.audit.append(_audit(loaded.approval.id, event), now)
+        if self._rules.mirror is not None:
+            await self._rules.mirror.record(uow, loaded.approval, loaded.context, now)
 
     # --- the card --------------------------------------------------------------------------
 

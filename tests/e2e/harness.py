@@ -64,12 +64,37 @@ class UserPool:
         return number
 
 
-class Stack:
-    """An emulator process and a bot process sharing a temporary SQLite database."""
+B24_SECRET = "e2e-b24-secret"
 
-    def __init__(self, workdir: Path, *, mode: str = "polling", extra_config: str = "") -> None:
+
+def bitrix24_seed() -> dict[str, list[dict[str, object]]]:
+    """The org's people as Bitrix24 users (their ``bitrix_id``), for the Bitrix24 emulator."""
+    import tomllib
+
+    people = tomllib.loads(e2e_org_toml())["people"]
+    users = [{"ID": p["bitrix_id"], "NAME": p["name"]} for p in people if "bitrix_id" in p]
+    return {"users": users, "departments": []}
+
+
+class Stack:
+    """An emulator process and a bot process sharing a temporary SQLite database.
+
+    Optional: ``bitrix24=True`` also starts the Bitrix24 emulator (the org's people seeded
+    as its users) and points ``bitrix24.webhook_url`` at it.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        mode: str = "polling",
+        extra_config: str = "",
+        bitrix24: bool = False,
+    ) -> None:
         self.workdir = workdir
         self.mode = mode
+        self.bitrix24_port = free_port() if bitrix24 else None
+        self._bitrix24: subprocess.Popen[bytes] | None = None
         self.emulator_port = free_port()
         self.webhook_port = free_port()
         self.webhook_secret = "e2e-webhook-secret"
@@ -88,6 +113,12 @@ class Stack:
         return f"http://127.0.0.1:{self.emulator_port}"
 
     @property
+    def bitrix24_url(self) -> str:
+        """The Bitrix24 emulator's base URL (its control API is under ``/sandbox``)."""
+        assert self.bitrix24_port is not None, "the stack runs no Bitrix24 emulator"
+        return f"http://127.0.0.1:{self.bitrix24_port}"
+
+    @property
     def webhook_base(self) -> str:
         return f"http://127.0.0.1:{self.webhook_port}"
 
@@ -104,6 +135,16 @@ class Stack:
             f'[database]\nurl = "sqlite+aiosqlite:///{self.database}"\n'
             f'[org]\nfile = "{self.org_file}"\n'
             '[logging]\nlevel = "INFO"\n'
+            f"{self._bitrix24_config()}"
+        )
+
+    def _bitrix24_config(self) -> str:
+        if self.bitrix24_port is None:
+            return ""
+        return (
+            f'[bitrix24]\nwebhook_url = "{self.bitrix24_url}/rest/1/{B24_SECRET}/"\n'
+            "rate_per_second = 50.0\nburst = 50\n"
+            "[bitrix24.relay]\nretry_base = 0.2\nretry_cap = 1.0\npoll = 0.2\n"
         )
 
     def env(self) -> dict[str, str]:
@@ -115,7 +156,21 @@ class Stack:
 
     def start(self) -> None:
         self.start_emulator()
+        if self.bitrix24_port is not None:
+            self.start_bitrix24()
         self.start_bot()
+
+    def start_bitrix24(self) -> None:
+        assert self.bitrix24_port is not None
+        seed = self.workdir / "bitrix24-seed.json"
+        seed.write_text(json.dumps(bitrix24_seed(), ensure_ascii=False), encoding="utf-8")
+        with (self.workdir / "bitrix24.log").open("ab") as log:
+            self._bitrix24 = subprocess.Popen(
+                [sys.executable, "-m", "sandbox.bitrix24", "--port", str(self.bitrix24_port),
+                 "--user", "1", "--secret", B24_SECRET, "--seed", str(seed), "--burst", "0"],
+                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            )  # fmt: skip
+        self._wait_http(f"{self.bitrix24_url}/sandbox/calls", self._bitrix24, "Bitrix24 emulator")
 
     def start_emulator(self) -> None:
         with (self.workdir / "emulator.log").open("ab") as log:
@@ -148,12 +203,14 @@ class Stack:
 
     def stop(self) -> None:
         self.stop_bot()
-        if self._emulator is not None:
-            self._emulator.terminate()
+        for process in (self._emulator, self._bitrix24):
+            if process is None:
+                continue
+            process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self._emulator.wait(timeout=10)
-            if self._emulator.poll() is None:
-                self._emulator.kill()
+                process.wait(timeout=10)
+            if process.poll() is None:
+                process.kill()
 
     def bot_log(self) -> str:
         return "".join(

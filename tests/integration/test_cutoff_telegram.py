@@ -1,0 +1,119 @@
+"""The cutoff's Telegram side in-process, against the emulator with flood control on: the
+reminder and the missed list as people receive them, and the carry-over button handled by
+`handlers.cutoff` — one tap makes tomorrow's draft, a second tap or someone else's crafted
+tap changes nothing and says why."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import Update
+from sqlalchemy import select
+
+from bot.i18n import make_i18n
+from bot.middlewares import PersonLanguage, WhoIsThis
+from bot.notifier import Notifier
+from domain.org import load_org_toml
+from handlers import cutoff, errors
+from handlers.approval_callbacks import CardTap, CardVerb
+from handlers.cutoff_callbacks import CarryTap
+from handlers.cutoff_sender import TelegramCutoffSender
+from models.tables import DealerCenter
+from sandbox.telegram import SandboxTelegramClient, TelegramEmulator
+from services.registers import DraftReady
+from services.usecases import UseCases
+from tests.conftest import FIXTURES
+
+TOKEN = "515151:cutoff-telegram-test"
+IVANOVA, SIDOROV = 500033, 500022
+DAY = date(2026, 11, 30)
+EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
+
+
+@dataclass
+class Scene:
+    tg: SandboxTelegramClient
+    bot: Bot
+    dp: Dispatcher
+    cases: UseCases
+    sender: TelegramCutoffSender
+    register_id: int
+
+    async def press(
+        self, user_id: int, message_id: int, data: str | None = None, **button: object
+    ) -> str | None:
+        """Tap, hand the update to the dispatcher, return the callback's answer."""
+        pressed = await self.tg.press_nowait(user_id, message_id, data, **button)
+        updates = await self.bot.get_updates(offset=pressed.update_id, timeout=0)
+        update = next(u for u in updates if u.update_id == pressed.update_id)
+        await self.dp.feed_update(self.bot, Update.model_validate(update.model_dump()))
+        return (await self.tg.callback_answer(pressed.callback_query_id)).text
+
+
+@pytest.fixture
+async def scene(uow_factory, clock, database) -> AsyncIterator[Scene]:
+    clock.moment = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+    cases = UseCases.build(uow_factory, clock, invite_ttl_hours=1)
+    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    async with database.sessions() as session:
+        dc = await session.scalar(select(DealerCenter.id).where(DealerCenter.code == "ekb-toyota"))
+    ivanova = await cases.identify(IVANOVA)
+    draft = await cases.upload_register(ivanova, "ekb.xlsx", EKB, dc)
+    assert isinstance(draft, DraftReady)
+    await cases.approvals.submit(ivanova, draft.summary.id, draft.summary.version)
+    async with TelegramEmulator([TOKEN], flood_control=True) as emulator:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.url))
+        bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        i18n = make_i18n()
+        dp = Dispatcher(usecases=cases, i18n_core=i18n)
+        dp.update.outer_middleware(WhoIsThis(cases))
+        dp.update.outer_middleware(PersonLanguage(i18n))
+        dp.include_routers(errors.router(), cutoff.router())
+        async with SandboxTelegramClient(emulator.url, timeout=10) as tg:
+            for user_id in (IVANOVA, SIDOROV):
+                await tg.create_user(str(user_id), user_id=user_id)
+                await tg.send_command(user_id, "/start")
+            sender = TelegramCutoffSender(Notifier(bot), i18n)
+            yield Scene(tg, bot, dp, cases, sender, draft.summary.id)
+        await bot.session.close()
+
+
+async def test_the_reminder_opens_the_review_card(scene, clock):
+    clock.moment = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 13:00 in Moscow
+    report = await scene.cases.cutoff.remind(DAY, 60, scene.sender)
+    assert report.sent == 1
+    reminder = await scene.tg.user(SIDOROV).wait_for_message(contains="Отсечка сегодня в 16:00")
+    [button] = reminder.buttons
+    assert CardTap.unpack(button.callback_data) == CardTap(
+        verb=CardVerb.OPEN, register_id=scene.register_id
+    )
+
+
+async def test_one_tap_carries_the_missed_items_and_a_second_changes_nothing(scene, clock):
+    clock.moment = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # the 14:00 cutoff
+    assert (await scene.cases.cutoff.cutoff(DAY, scene.sender)).sent == 2
+    listed = await scene.tg.user(IVANOVA).wait_for_message(contains="Не согласованы к сроку")
+    assert [b.text for b in listed.buttons] == ["Перенести на 01.12.2026"]
+    director = await scene.tg.user(SIDOROV).wait_for_message(contains="Не согласованы к сроку")
+    assert not director.buttons
+
+    answer = await scene.press(IVANOVA, listed.message_id, text="Перенести на 01.12.2026")
+    assert answer is not None and "Перенесено платежей: 24" in answer
+    draft = await scene.tg.user(IVANOVA).wait_for_message(contains="Перенесено платежей: 24")
+    assert "01.12.2026" in draft.text and "Платежей: 24" in draft.text
+    assert "✅ Отправить на согласование" in [b.text for b in draft.buttons]
+
+    again = await scene.press(IVANOVA, listed.message_id, text="Перенести на 01.12.2026")
+    assert again is not None and "уже перенесены" in again
+
+    crafted = CarryTap(register_id=scene.register_id).pack()
+    refused = await scene.press(SIDOROV, director.message_id, crafted, crafted=True)
+    assert refused is not None and "может бухгалтер" in refused
