@@ -20,8 +20,11 @@ from bot.application import Application
 from bot.b24_commands import make_client, run_relay_forever
 from bot.config import Settings
 from bot.i18n import make_i18n
+from bot.jobs import JobRunner, make_notifier, make_sender
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
-from handlers import approvals, errors, fallback, memos, registers, start
+from bot.notifier import Notifier
+from bot.scheduler import start_scheduler
+from handlers import approvals, cutoff, errors, fallback, memos, registers, start
 from handlers.approval_notices import TelegramNoticeSender
 from handlers.memo_notices import TelegramMemoNotices
 from models.fsm_storage import SqlStorage
@@ -48,14 +51,18 @@ def make_storage(app: Application) -> BaseStorage:
     return SqlStorage(app.database)
 
 
-def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dispatcher:
+def make_dispatcher(
+    app: Application, bot: Bot, bot_username: str | None, notifier: Notifier | None = None
+) -> Dispatcher:
     i18n = make_i18n()
+    notifier = notifier or make_notifier(bot, app)
     dp = Dispatcher(
         storage=make_storage(app),
         usecases=app.usecases,
         bot_username=bot_username,
         i18n_core=i18n,
-        notice_sender=TelegramNoticeSender(bot, app.usecases, i18n),
+        notifier=notifier,
+        notice_sender=TelegramNoticeSender(bot, app.usecases, i18n, pace=notifier.paced),
         memo_notice_sender=TelegramMemoNotices(bot, app.usecases, i18n),
     )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
@@ -68,6 +75,7 @@ def make_dispatcher(app: Application, bot: Bot, bot_username: str | None) -> Dis
         memos.router(),  # before registers: a memo's attachments are not registers
         registers.router(),
         approvals.router(),
+        cutoff.router(),
         fallback.router(),
     )
     return dp
@@ -87,12 +95,15 @@ async def run_bot(app: Application) -> None:
     bot = make_bot(app.settings)
     dp: Dispatcher | None = None
     workers: list[asyncio.Task[None]] = []
+    scheduler = None
     try:
         me = await bot.get_me()
         username = app.settings.telegram.bot_username or me.username
         dp = make_dispatcher(app, bot, username)
         alerts = TelegramAdminAlerts(bot, app.usecases, dp["i18n_core"])
         dp["admin_alerts"] = alerts
+        sender = make_sender(dp["notifier"], app, dp["i18n_core"])
+        scheduler = start_scheduler(app, JobRunner(app, sender))
         await bot.set_my_commands(COMMANDS)
         if app.settings.bitrix24.webhook_url is not None:
             workers.append(asyncio.create_task(run_relay_forever(app, alerts=alerts)))
@@ -106,6 +117,8 @@ async def run_bot(app: Application) -> None:
             await bot.delete_webhook(drop_pending_updates=False)
             await dp.start_polling(bot, handle_signals=False, close_bot_session=False)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await _stop(workers)
         if dp is not None:
             await dp["notice_sender"].drain()

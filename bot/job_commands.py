@@ -34,7 +34,7 @@ async def job(settings: Settings, args: argparse.Namespace) -> int:
     app = await Application.open(settings)
     bot = make_bot(settings)
     try:
-        runner = JobRunner(app, make_sender(make_notifier(bot, app)))
+        runner = JobRunner(app, make_sender(make_notifier(bot, app), app))
         zone = ZoneInfo(settings.schedule.timezone)
         day = args.date or app.clock.now().astimezone(zone).date()
         report = await runner.run(Job(args.job), day, args.offset)

@@ -31,9 +31,13 @@ def make_notifier(bot: Bot, app: Application) -> Notifier:
     return Notifier(bot, on_blocked=blocked)
 
 
-def make_sender(notifier: Notifier, i18n: I18n | None = None) -> TelegramCutoffSender:
-    """The jobs' sender over the notifier (``i18n``: the dispatcher's, when there is one)."""
-    return TelegramCutoffSender(notifier, i18n or make_i18n())
+def make_sender(
+    notifier: Notifier, app: Application, i18n: I18n | None = None
+) -> TelegramCutoffSender:
+    """The jobs' sender over the notifier (``i18n``: the dispatcher's, when there is one);
+    people Telegram cannot reach get the text in Bitrix24 when it is configured."""
+    notify = app.usecases.notify_bitrix
+    return TelegramCutoffSender(notifier, i18n or make_i18n(), bitrix=notify)
 
 
 def payers(settings: Settings) -> dict[str, PayerDetails]:

@@ -57,5 +57,5 @@ def setup_logging(level: str, *, json_lines: bool, secrets: Iterable[str]) -> No
     root.setLevel(level)
     # Library chatter stays out of the operator's way unless asked for with DEBUG.
     quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
-    for name in ("alembic", "aiohttp.access", "aiogram.event"):
+    for name in ("alembic", "aiohttp.access", "aiogram.event", "apscheduler"):
         logging.getLogger(name).setLevel(quiet)

@@ -1,13 +1,13 @@
 """The one place every outgoing Telegram message goes through (issue 5, part 6).
 
 Telegram allows about one message a second per chat and thirty a second overall. Each
-call first takes a slot from its chat's token bucket and from the global one (a slot is
-reserved before waiting, so waiters are served in order and never stampede); the defaults
-stay under both limits with room for network jitter, so a digest to hundreds of people
-does not trip flood control. Should a 429 come anyway, its ``retry_after`` pauses that chat
-and the call is retried. Network errors and 5xx are retried with exponential backoff. A
-403 (the person blocked the bot) is reported to ``on_blocked`` — the use case records it,
-so the person is reached through Bitrix24 — and the call returns None.
+call first takes a token from its chat's bucket and then from the global one (waiters are
+served in order and never stampede); the defaults stay under both limits with room for
+network jitter, so a digest to hundreds of people does not trip flood control. Should a
+429 come anyway, its ``retry_after`` pauses that chat and the call is retried. Network
+errors and 5xx are retried with exponential backoff. A 403 (the person blocked the bot)
+is reported to ``on_blocked`` — the use case records it, so the person is reached
+through Bitrix24 — and the call returns None.
 
     notifier = Notifier(bot, on_blocked=lambda chat: usecases.mark_blocked(chat, blocked=True))
     await notifier.send_message(chat_id, "text", reply_markup=markup)
@@ -56,34 +56,45 @@ class Limits:
 
 
 class TokenBucket:
-    """Generic cell rate: ``take()`` reserves the next free slot, then sleeps until it.
+    """A token bucket: ``burst`` tokens, refilled at ``rate`` per second. ``take()`` waits
+    for a token; waiters are served first come, first served (one at a time, under a
+    lock), and a token is only taken when it is there — so a stall of the event loop never
+    turns into a burst bigger than ``burst``.
 
-    Invariant: at most ``burst`` slots in any instant and ``rate`` per second over time.
+    Invariant: at most ``burst`` takes in any instant and ``rate`` per second over time.
     """
 
     def __init__(
         self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._interval = 1.0 / rate
-        self._tolerance = (burst - 1) * self._interval
-        self._clock = clock
-        self._next = clock()  # theoretical arrival time of the next call
+        self._rate, self._burst, self._clock = rate, float(burst), clock
+        self._tokens = float(burst)
+        self._updated = clock()
+        self._lock = asyncio.Lock()
 
-    def reserve(self) -> float:
-        """Seconds to wait before the slot just reserved may be used."""
+    def wait_time(self) -> float:
+        """Seconds until a token is there (0: one is there now)."""
         now = self._clock()
-        slot = max(self._next, now)
-        self._next = slot + self._interval
-        return max(0.0, slot - self._tolerance - now)
+        if now > self._updated:
+            self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._rate)
+            self._updated = now
+        paused = self._updated - now  # after a pause the bucket refills from then on
+        return max(0.0, paused) + max(0.0, 1 - self._tokens) / self._rate
 
     async def take(self) -> None:
-        wait = self.reserve()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        async with self._lock:
+            wait = self.wait_time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                self.wait_time()  # refill up to now
+            # A token is there now (or a pause came meanwhile: the debt delays the next one).
+            self._tokens -= 1
 
     def pause(self, seconds: float) -> None:
         """Nothing passes for ``seconds`` (after a 429's retry_after)."""
-        self._next = max(self._next, self._clock() + seconds + self._tolerance)
+        self.wait_time()
+        self._tokens = min(self._tokens, 0.0)
+        self._updated = max(self._updated, self._clock()) + seconds
 
 
 class Notifier:
@@ -132,6 +143,13 @@ class Notifier:
             if _NOT_MODIFIED in error.message:
                 return None
             raise
+
+    async def paced(self, chat_id: int, make: Callable[[], Awaitable[T]]) -> T:
+        """One call under the per-chat and global limits, errors left to the caller (for
+        senders with their own handling of refusals)."""
+        await self._chat(chat_id).take()
+        await self._global.take()
+        return await make()
 
     async def call(self, chat_id: int, make: Callable[[], Awaitable[T]]) -> T | None:
         """Run one Bot API call for ``chat_id`` under the limits, with the retries above."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
 from functools import partial
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -36,6 +36,14 @@ from services.usecases import UseCases
 
 log = logging.getLogger("viza.notices")
 T = TypeVar("T")
+
+
+class Pace(Protocol):
+    """Runs one Bot API call for a chat within Telegram's limits (``bot.notifier``)."""
+
+    async def __call__(self, chat_id: int, make: Callable[[], Awaitable[T]]) -> T: ...
+
+
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -53,9 +61,16 @@ class TelegramNoticeSender:
     """
 
     def __init__(
-        self, bot: Bot, usecases: UseCases, i18n: I18n | None = None, *, retries: int = 2
+        self,
+        bot: Bot,
+        usecases: UseCases,
+        i18n: I18n | None = None,
+        *,
+        retries: int = 2,
+        pace: Pace | None = None,
     ) -> None:
         self._bot, self._usecases, self._i18n, self._retries = bot, usecases, i18n, retries
+        self._pace = pace
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
@@ -174,7 +189,7 @@ class TelegramNoticeSender:
         None when not delivered."""
         for attempt in range(self._retries + 1):
             try:
-                return await call()
+                return await (self._pace(telegram_id, call) if self._pace else call())
             except TelegramRetryAfter as error:
                 if attempt == self._retries:
                     log.warning("%s to user %s dropped: flood control", what, telegram_id)

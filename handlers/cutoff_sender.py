@@ -2,13 +2,17 @@
 sends it through the one outgoing channel (`bot.notifier.Notifier`, seen here as
 `Outgoing`), many people at a time — the channel keeps Telegram's limits.
 
-A digest's files are uploaded once and then sent by Telegram's file_id.
+A digest's files are uploaded once and then sent by Telegram's file_id. A person Telegram
+cannot reach (not linked, or the bot blocked) gets the text in Bitrix24 when it is
+configured (``usecases.notify_bitrix``), without buttons or files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -23,6 +27,8 @@ from services.ports import PersonView
 
 log = logging.getLogger("viza.cutoff")
 T = TypeVar("T")
+Bitrix = Callable[[int, str], Awaitable[int | None]]
+_TAG = re.compile(r"<[^>]+>")
 
 
 class Outgoing(Protocol):
@@ -42,8 +48,11 @@ class TelegramCutoffSender:
     """Implements `services.cutoff.CutoffSender`. ``concurrency`` bounds the people served
     at once; the pace itself is the notifier's."""
 
-    def __init__(self, outgoing: Outgoing, i18n: I18n, concurrency: int = 40) -> None:
+    def __init__(
+        self, outgoing: Outgoing, i18n: I18n, concurrency: int = 40, bitrix: Bitrix | None = None
+    ) -> None:
         self._out, self._i18n, self._concurrency = outgoing, i18n, concurrency
+        self._bitrix = bitrix
 
     async def reminders(self, reminders: Sequence[Reminder]) -> int:
         return await self._each(reminders, lambda r: r.person, self._remind)
@@ -52,7 +61,8 @@ class TelegramCutoffSender:
         return await self._each(notices, lambda n: n.person, self._missed)
 
     async def digest(self, digest: Digest, recipients: Sequence[PersonView]) -> int:
-        reachable = [p for p in recipients if p.telegram_user_id is not None]
+        # Those on Telegram first: the text of the others goes to Bitrix24 (if configured).
+        reachable = sorted(recipients, key=lambda p: p.telegram_user_id is None)
         uploaded: dict[str, str] = {}
         reached = 0
         # The first person who takes the files uploads them; the rest get them by file_id.
@@ -115,9 +125,14 @@ class TelegramCutoffSender:
     async def _send(
         self, person: PersonView, text: str, markup: InlineKeyboardMarkup | None
     ) -> Message | None:
-        if person.telegram_user_id is None:
-            return None
-        return await self._out.send_message(person.telegram_user_id, text, reply_markup=markup)
+        sent = None
+        if person.telegram_user_id is not None:
+            sent = await self._out.send_message(person.telegram_user_id, text, reply_markup=markup)
+        if sent is None and self._bitrix is not None:
+            queued = await self._bitrix(person.id, html.unescape(_TAG.sub("", text)))
+            log.info("%s not reached in Telegram; Bitrix24: %s", person.code,
+                     "queued" if queued is not None else "no Bitrix24 id")  # fmt: skip
+        return sent
 
     # --- many people -----------------------------------------------------------------
 

@@ -166,7 +166,8 @@ class ApprovalUseCase:
     ) -> Card:
         approval, context = loaded.approval, loaded.context
         items = await uow.approvals.card_items(approval.id, approval.round, approval.stage)
-        at_stage = [i for i in items if i.id in {a.id for a in approval.at_stage()}]
+        at_stage_ids = {a.id for a in approval.at_stage()}
+        at_stage = [i for i in items if i.id in at_stage_ids]
         shown = at_stage if approval.status is RegisterStatus.IN_APPROVAL else list(items)
         size = self._rules.page_size
         pages = max(1, -(-len(shown) // size))

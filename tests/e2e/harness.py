@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -80,7 +80,10 @@ class Stack:
     """An emulator process and a bot process sharing a temporary SQLite database.
 
     Optional: ``bitrix24=True`` also starts the Bitrix24 emulator (the org's people seeded
-    as its users) and points ``bitrix24.webhook_url`` at it.
+    as its users) and points ``bitrix24.webhook_url`` at it; ``database_url`` points the bot
+    at another database (e.g. a fresh PostgreSQL one the caller creates and drops; then
+    ``database``, the SQLite path, is unused); ``extra_tokens`` (``TOKEN`` or
+    ``TOKEN@username``) make the emulator accept other bots besides ours.
     """
 
     def __init__(
@@ -90,6 +93,8 @@ class Stack:
         mode: str = "polling",
         extra_config: str = "",
         bitrix24: bool = False,
+        database_url: str | None = None,
+        extra_tokens: Sequence[str] = (),
     ) -> None:
         self.workdir = workdir
         self.mode = mode
@@ -99,6 +104,8 @@ class Stack:
         self.webhook_port = free_port()
         self.webhook_secret = "e2e-webhook-secret"
         self.database = workdir / "viza.sqlite3"
+        self.database_url = database_url or f"sqlite+aiosqlite:///{self.database}"
+        self.extra_tokens = tuple(extra_tokens)
         self.org_file = workdir / "org.toml"
         self.org_file.write_text(e2e_org_toml(), encoding="utf-8")
         self.config = workdir / "config.toml"
@@ -132,7 +139,7 @@ class Stack:
         return (
             f'[telegram]\ntoken = "{TOKEN}"\napi_server = "{self.url}"\nmode = "{self.mode}"\n'
             f'listen = "127.0.0.1:{self.webhook_port}"\n{webhook}'
-            f'[database]\nurl = "sqlite+aiosqlite:///{self.database}"\n'
+            f'[database]\nurl = "{self.database_url}"\n'
             f'[org]\nfile = "{self.org_file}"\n'
             '[logging]\nlevel = "INFO"\n'
             f"{self._bitrix24_config()}"
@@ -176,7 +183,8 @@ class Stack:
         with (self.workdir / "emulator.log").open("ab") as log:
             self._emulator = subprocess.Popen(
                 [sys.executable, "-m", "sandbox.telegram", "--port", str(self.emulator_port),
-                 "--token", f"{TOKEN}@{BOT_USERNAME}", "--no-flood-control"],
+                 "--token", ",".join((f"{TOKEN}@{BOT_USERNAME}", *self.extra_tokens)),
+                 "--no-flood-control"],
                 stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
             )  # fmt: skip
         self._wait_http(f"{self.url}/sandbox/health", self._emulator, "emulator")

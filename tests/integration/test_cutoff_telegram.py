@@ -117,3 +117,19 @@ async def test_one_tap_carries_the_missed_items_and_a_second_changes_nothing(sce
     crafted = CarryTap(register_id=scene.register_id).pack()
     refused = await scene.press(SIDOROV, director.message_id, crafted, crafted=True)
     assert refused is not None and "может бухгалтер" in refused
+
+
+async def test_who_is_not_on_telegram_gets_the_text_in_bitrix24(scene, clock):
+    queued: list[tuple[int, str]] = []
+
+    async def bitrix(person_id: int, text: str) -> int:
+        queued.append((person_id, text))
+        return len(queued)
+
+    clock.moment = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    sender = TelegramCutoffSender(Notifier(scene.bot), make_i18n(), bitrix=bitrix)
+    await scene.tg.block(SIDOROV)  # the director blocked the bot: Telegram answers 403
+    await scene.cases.cutoff.remind(DAY, 60, sender)
+    [(person_id, text)] = queued
+    assert person_id == (await scene.cases.identify(SIDOROV)).id
+    assert text.startswith("⏰ Отсечка сегодня в 16:00") and "<b>" not in text
