@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -65,12 +66,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command = _command(args)
     try:
-        return asyncio.run(command(settings, args))
+        return asyncio.run(_until_signalled(command(settings, args)))
     except KeyboardInterrupt:
         return 0
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
+
+
+async def _until_signalled(work: Coroutine[Any, Any, int]) -> int:
+    """SIGTERM (a service manager stopping us) or SIGINT cancels the command, so its
+    ``finally`` blocks run: workers stop, the PDF processes end, the database closes."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        return 0
 
 
 def _command(args: argparse.Namespace) -> Command:

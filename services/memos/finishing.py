@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from domain.memo import MemoStatus
@@ -43,7 +45,10 @@ class ProcessRenderer:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_lower_priority
+                self._workers,
+                mp_context=context,
+                initializer=_prepare_worker,
+                initargs=(os.getpid(),),
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, render_memo_pdf, document)
@@ -54,10 +59,18 @@ class ProcessRenderer:
             self._pool = None
 
 
-def _lower_priority() -> None:
-    """In a render worker: yield the CPU to the bot when both want it."""
+def _prepare_worker(parent: int) -> None:
+    """In a render worker: yield the CPU to the bot when both want it, and end when the
+    bot is gone (killed without a chance to shut the pool down)."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 class StorePdf(MemoUseCase):
