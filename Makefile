@@ -46,8 +46,8 @@ bench: $(STAMP)
 
 # Extract new strings into the template and merge them into each catalog.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -o locales/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _ -w 99 -o locales/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -w 99 --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
