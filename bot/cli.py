@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_command", required=True
     )
     audit.add_parser("verify", help="verify the hash chain")
+    verify_pdf = audit.add_parser("verify-pdf", help="verify a memo PDF against the database")
+    verify_pdf.add_argument("file", type=Path)
     add_b24_parser(sub)
     add_job_parser(sub)
     return parser
@@ -95,7 +97,11 @@ def _command(args: argparse.Namespace) -> Command:
         "migrate": commands.migrate,
         "org": commands.org_import,
         "invite": commands.invite,
-        "audit": commands.audit_verify,
+        "audit": (
+            commands.audit_verify_pdf
+            if getattr(args, "audit_command", None) == "verify-pdf"
+            else commands.audit_verify
+        ),
         "b24": b24_commands.b24,
         "job": job_commands.job,
     }

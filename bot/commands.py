@@ -116,3 +116,37 @@ async def _bot_username(settings: Settings) -> str | None:
         return (await bot.get_me()).username
     finally:
         await bot.session.close()
+
+
+async def audit_verify_pdf(settings: Settings, args: argparse.Namespace) -> int:
+    """``viza audit verify-pdf FILE``: is this memo PDF ours, unchanged, and anchored in an
+    intact audit chain?"""
+    data = await asyncio.to_thread(Path(args.file).read_bytes)
+    app = await Application.open(settings)
+    try:
+        verdict = await app.usecases.memos.verify_pdf(data)
+    finally:
+        await app.close()
+    if verdict.number is None:
+        print(
+            f"PDF не найден среди служебных записок (sha256 {verdict.sha256}): файл изменён "
+            "или выпущен не этой системой."
+        )
+        return 1
+    if not verdict.chain_ok:
+        print(
+            f"PDF — служебная записка {verdict.number}, но цепочка аудита нарушена: "
+            f"{verdict.reason}"
+        )
+        return 1
+    if verdict.anchored_at is None:
+        print(
+            f"PDF — служебная записка {verdict.number}, но его хеш аудита "
+            f"{verdict.audit_hash} не найден в цепочке."
+        )
+        return 1
+    print(
+        f"PDF подлинный: служебная записка {verdict.number}; хеш аудита {verdict.audit_hash} "
+        f"— запись №{verdict.anchored_at} целой цепочки."
+    )
+    return 0

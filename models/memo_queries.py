@@ -32,6 +32,9 @@ class MemoQueries:
 
     # --- who is who --------------------------------------------------------------------
 
+    async def by_pdf(self, sha256: str) -> tuple[str, str] | None:
+        return await memo_by_pdf(self._session, sha256)
+
     async def org_directory(self, timezone: str) -> OrgDirectory:
         if self._org is None or self._org.timezone != timezone:
             self._org = await load_org_directory(self._session, timezone)
@@ -198,3 +201,15 @@ class MemoQueries:
             .values(bitrix_task_id=task_id, b24_state="done")
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+async def memo_by_pdf(session: AsyncSession, sha256: str) -> tuple[str, str] | None:
+    """(memo number, audit hash printed in it) of the stored PDF with this sha256."""
+    row = (
+        await session.execute(
+            select(col(MemoRow.number), col(MemoPdfRow.audit_hash))
+            .join(MemoPdfRow, col(MemoPdfRow.memo_id) == MemoRow.id)
+            .where(col(MemoPdfRow.sha256) == sha256)
+        )
+    ).first()
+    return (str(row[0]), str(row[1])) if row is not None else None

@@ -22,6 +22,7 @@ from services.memos.drafting import (
 from services.memos.finishing import ProcessRenderer, StorePdf, ThreadRenderer
 from services.memos.ports import MemoUowFactory, PdfRenderer
 from services.memos.reading import MemoFile, MemoFiles, MemoPdf, MyMemos, OpenMemo, WaitingMemos
+from services.memos.verify import VerifyMemoPdf
 from services.ports import Clock
 
 
@@ -46,6 +47,7 @@ class MemoCases:
     pdf: MemoPdf
     files: MemoFiles
     task_feed: MemoTaskFeed
+    verify_pdf: VerifyMemoPdf
 
     @classmethod
     def build(
@@ -77,6 +79,7 @@ class MemoCases:
             pdf=MemoPdf(uow, clock, rules),
             files=MemoFiles(uow, clock, rules),
             task_feed=MemoTaskFeed(uow, clock, rules, render),
+            verify_pdf=VerifyMemoPdf(uow),
         )
 
     def close(self) -> None:

@@ -110,6 +110,10 @@ class UploadItem:
 
 
 class MemoRepository(Protocol):
+    async def by_pdf(self, sha256: str) -> tuple[str, str] | None:
+        """(number, audit hash) of the memo whose stored PDF has this sha256."""
+        ...
+
     async def org_directory(self, timezone: str) -> OrgDirectory:
         """The org directory from the tables (head office in ``timezone``); read once
         per unit of work."""

@@ -119,13 +119,24 @@ async def decide(user: TelegramUser, number: str, button: str = "✅ Согла�
     return card
 
 
+def assert_pdf_verifies(stack: Stack, pdf: bytes, number: str) -> None:
+    """`viza audit verify-pdf` accepts the PDF as sent and refuses a changed copy."""
+    path = stack.workdir / f"{number}.pdf"
+    path.write_bytes(pdf)
+    genuine = stack.viza("audit", "verify-pdf", str(path))
+    assert genuine.returncode == 0 and f"служебная записка {number}" in genuine.stdout
+    path.write_bytes(pdf + b"\n%% one byte more\n")
+    changed = stack.viza("audit", "verify-pdf", str(path))
+    assert changed.returncode == 1 and "не найден" in changed.stdout
+
+
 def pdf_text(data: bytes) -> str:
     pages = PdfReader(io.BytesIO(data)).pages
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 
 async def test_a_memo_walks_its_chain_and_ends_as_a_pdf_and_a_bitrix24_task(
-    tg: SandboxTelegramClient, b24: Bitrix24Control
+    tg: SandboxTelegramClient, b24: Bitrix24Control, stack: Stack
 ):
     egorov = tg.user(EGOROV)
     smeta, plan = b"%PDF-1.4 smeta", b"plan of works"
@@ -165,7 +176,9 @@ async def test_a_memo_walks_its_chain_and_ends_as_a_pdf_and_a_bitrix24_task(
     for person in (egorov, tg.user(IVANOVA)):
         got = await person.wait_for_message(lambda m: m.document is not None, contains=number)
         assert got.document is not None and got.document.file_name == f"{number}.pdf"
-        text = pdf_text(await tg.download(got.document))
+        pdf = await tg.download(got.document)
+        text = pdf_text(pdf)
+    assert_pdf_verifies(stack, pdf, number)
     order = ["Сидоров", "Петров", "Соколов", "Зайцева", "Фёдорова"]
     assert [text.index(name) for name in order] == sorted(text.index(name) for name in order)
     assert "смета.pdf" in text and "план.txt" in text
