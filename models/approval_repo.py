@@ -5,11 +5,11 @@ what changed, and answer who decides where."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -44,6 +44,14 @@ from services.approval_ports import (
     RegisterRecord,
 )
 from services.ports import PersonView
+
+# Aliases of ``person`` for the joins below, built once: making them costs more than
+# running the query they appear in.
+_BY, _BEHALF = aliased(Person, name="by"), aliased(Person, name="behalf")
+_DC_DIRECTOR, _DEPT_DIRECTOR = aliased(Person, name="dcd"), aliased(Person, name="dd")
+_UPLOADER = aliased(Person, name="up")
+_ABSENT, _SUBSTITUTE = aliased(Person, name="p"), aliased(Person, name="s")
+_UNDECIDED: tuple[None, None, None, None] = (None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -109,20 +117,16 @@ class SqlApprovalRepository:
         records = []
         for item_id, position, amount, currency, status, over in rows.tuples():
             assert item_id is not None
-            record = ItemRecord(item_id, position, amount, currency, ItemStatus(status), over)
-            if item_id in decided:
-                decision, by, reason, behalf = decided[item_id]
-                record = replace(
-                    record, decision=decision, decided_by=by, reason=reason, on_behalf_of=behalf
-                )
-            records.append(record)
+            decided_as = decided.get(item_id) or _UNDECIDED
+            records.append(ItemRecord(item_id, position, amount, currency, ItemStatus(status),
+                                      over, *decided_as))  # fmt: skip
         return records
 
     async def _decisions(
         self, register_id: int, round_: int, stage: Stage | None
     ) -> dict[int, tuple[Decision, str, str | None, str | None]]:
         """Decisions of the round at ``stage``; with no stage, each item's latest one."""
-        by, behalf = aliased(Person, name="by"), aliased(Person, name="behalf")
+        by, behalf = _BY, _BEHALF
         query = (
             sa_select(
                 col(RegisterDecision.item_id), col(RegisterDecision.decision), col(by.code),
@@ -153,55 +157,56 @@ class SqlApprovalRepository:
             .values(status=approval.status.value, stage=stage, route=route,
                     round=approval.round, version=approval.version, updated_at=now)
         )  # fmt: skip
+        # One statement per new status and one DELETE + one INSERT for all changed
+        # decisions: «Одобрить все оставшиеся» or a send-on touches hundreds of items.
+        moved: dict[ItemStatus, list[int]] = {}
         for item in approval.items:
-            old = before.items[item.id]
-            if item.status is not old.status:
-                await self._session.execute(
-                    update(RegisterItem)
-                    .where(col(RegisterItem.id) == item.id)
-                    .values(status=item.status.value)
-                )
-            # Decisions belong to one stage of one round; a move that changes the stage
-            # (send-on, return, resubmit) records no decision of its own.
-            if before.stage == stage and before.round == approval.round and stage is not None:
-                await self._save_decision(approval, item, old, now)
+            if item.status is not before.items[item.id].status:
+                moved.setdefault(item.status, []).append(item.id)
+        for status, ids in moved.items():
+            await self._session.execute(
+                update(RegisterItem)
+                .where(col(RegisterItem.id).in_(ids))
+                .values(status=status.value)
+            )
+        # Decisions belong to one stage of one round; a move that changes the stage
+        # (send-on, return, resubmit) records no decision of its own.
+        if before.stage == stage and before.round == approval.round and stage is not None:
+            await self._save_decisions(approval, before, now)
 
-    async def _save_decision(
-        self, approval: RegisterApproval, item: Item, old: ItemRecord | None, now: datetime
+    async def _save_decisions(
+        self, approval: RegisterApproval, before: _Snapshot, now: datetime
     ) -> None:
         assert approval.stage is not None
-        now_decided = (item.decision, item.decided_by, item.reason, item.on_behalf_of)
-        if old is None:
-            was_decided: tuple[object, ...] = (None, None, None, None)
-        else:
-            was_decided = (old.decision, old.decided_by, old.reason, old.on_behalf_of)
-        if now_decided == was_decided:
+        changed = [i for i in approval.items if _decided(i) != _decided(before.items[i.id])]
+        if not changed:
             return
         await self._session.execute(
             delete(RegisterDecision).where(
-                col(RegisterDecision.item_id) == item.id,
+                col(RegisterDecision.item_id).in_([item.id for item in changed]),
                 col(RegisterDecision.round) == approval.round,
                 col(RegisterDecision.stage) == approval.stage.value,
             )
         )
-        if item.decision is None or item.decided_by is None:
-            return
-        self._session.add(
-            RegisterDecision(
-                register_id=approval.id,
-                item_id=item.id,
-                round=approval.round,
-                stage=approval.stage.value,
-                decision=item.decision.value,
-                reason=item.reason,
-                decided_by_id=await self._person_id(item.decided_by),
-                on_behalf_of_id=(
+        rows = [
+            {
+                "register_id": approval.id,
+                "item_id": item.id,
+                "round": approval.round,
+                "stage": approval.stage.value,
+                "decision": item.decision.value,
+                "reason": item.reason,
+                "decided_by_id": await self._person_id(item.decided_by),
+                "on_behalf_of_id": (
                     await self._person_id(item.on_behalf_of) if item.on_behalf_of else None
                 ),
-                decided_at=now,
-            )
-        )
-        await self._session.flush()
+                "decided_at": now,
+            }
+            for item in changed
+            if item.decision is not None and item.decided_by is not None
+        ]
+        if rows:
+            await self._session.execute(insert(RegisterDecision), rows)
 
     async def _person_id(self, code: str) -> int:
         if code not in self._person_ids:
@@ -215,9 +220,7 @@ class SqlApprovalRepository:
     # --- who is around -------------------------------------------------------------------
 
     async def context(self, register_id: int) -> RegisterContext:
-        dc_director = aliased(Person, name="dcd")
-        dept_director = aliased(Person, name="dd")
-        uploader = aliased(Person, name="up")
+        dc_director, dept_director, uploader = _DC_DIRECTOR, _DEPT_DIRECTOR, _UPLOADER
         row = (
             await self._session.execute(
                 sa_select(
@@ -255,7 +258,7 @@ class SqlApprovalRepository:
         return [p.code for p in await self._org.people_with_role(Role(stage.value))]
 
     async def substitutes(self, day: date) -> Sequence[Substitute]:
-        person, substitute = aliased(Person, name="p"), aliased(Person, name="s")
+        person, substitute = _ABSENT, _SUBSTITUTE
         rows = await self._session.execute(
             select(col(person.code), col(substitute.code), col(Substitution.date_from),
                    col(Substitution.date_to))
@@ -312,7 +315,7 @@ class SqlApprovalRepository:
             .where(col(RegisterItem.register_id) == register_id)
             .order_by(col(RegisterItem.position))
         )
-        return [_card_item(row, decided.get(row.id)) for row in rows]
+        return [_card_item(row, decided.get(row[0])) for row in rows.tuples()]
 
     async def card_message(self, register_id: int, person_id: int) -> CardMessage | None:
         row = await self._session.get(RegisterCard, (register_id, person_id))
@@ -340,6 +343,10 @@ class SqlApprovalRepository:
         await self._session.flush()
 
 
+def _decided(item: Item | ItemRecord) -> tuple[object, ...]:
+    return (item.decision, item.decided_by, item.reason, item.on_behalf_of)
+
+
 def _route(text: str | None) -> tuple[Stage, ...] | None:
     return tuple(Stage(name) for name in text.split(",")) if text else None
 
@@ -355,16 +362,19 @@ _CARD_COLUMNS = tuple(
 
 
 def _card_item(
-    row: Row[Any], decided: tuple[Decision, str, str | None, str | None] | None
+    row: Sequence[Any], decided: tuple[Decision, str, str | None, str | None] | None
 ) -> CardItem:
-    decision, decided_by, reason, _behalf = decided or (None, None, None, None)
+    """A card line from a row of ``_CARD_COLUMNS`` (unpacked: attribute access on a row
+    costs more than building the item)."""
+    (item_id, position, counterparty, inn, amount, currency, purpose, urgent, over, note,
+     status, invoice_number, invoice_date, category, due_date, comment) = row  # fmt: skip
+    decision, decided_by, reason, _behalf = decided or _UNDECIDED
     return CardItem(
-        id=row.id, position=row.position, counterparty=row.counterparty, inn=row.inn,
-        amount=row.amount, currency=row.currency, purpose=row.purpose, urgent=row.urgent,
-        over_threshold=row.over_threshold, duplicate_note=row.duplicate_note,
-        status=ItemStatus(row.status), decision=decision, decided_by=decided_by,
-        reason=reason, invoice_number=row.invoice_number, invoice_date=row.invoice_date,
-        category=row.category, due_date=row.due_date, comment=row.comment,
+        id=item_id, position=position, counterparty=counterparty, inn=inn, amount=amount,
+        currency=currency, purpose=purpose, urgent=urgent, over_threshold=over,
+        duplicate_note=note, status=ItemStatus(status), decision=decision,
+        decided_by=decided_by, reason=reason, invoice_number=invoice_number,
+        invoice_date=invoice_date, category=category, due_date=due_date, comment=comment,
     )  # fmt: skip
 
 

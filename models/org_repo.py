@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete
+from sqlalchemy import Select, delete, literal, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
@@ -259,21 +259,25 @@ class SqlOrgRepository:
         ]
 
     async def _roles(self, ids: list[int]) -> dict[int, set[Role]]:
-        roles: dict[int, set[Role]] = defaultdict(set)
-        company = select(col(PersonRole.person_id), col(PersonRole.role)).where(
-            col(PersonRole.person_id).in_(ids)
-        )
-        for person_id, role in (await self._session.execute(company)).all():
-            roles[person_id].add(Role(role))
+        """Company roles and the roles that come from holding a unit, in one query (this
+        runs for every update the bot receives)."""
         from_units = (
             (col(DealerCenter.director_id), Role.DC_DIRECTOR),
             (col(Department.director_id), Role.DEPARTMENT_DIRECTOR),
             (col(DcAccountant.person_id), Role.ACCOUNTANT),
         )
-        for column, role in from_units:
-            holders = await self._session.scalars(select(column).where(column.in_(ids)).distinct())
-            for person_id in holders:
-                roles[person_id].add(role)
+        query = union_all(
+            select(col(PersonRole.person_id), col(PersonRole.role)).where(
+                col(PersonRole.person_id).in_(ids)
+            ),
+            *(
+                select(column, literal(str(role))).where(column.in_(ids)).distinct()
+                for column, role in from_units
+            ),
+        )
+        roles: dict[int, set[Role]] = defaultdict(set)
+        for person_id, role in (await self._session.execute(query)).tuples():
+            roles[person_id].add(Role(role))
         return roles
 
 

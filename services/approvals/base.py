@@ -254,13 +254,15 @@ def build_approval(record: RegisterRecord, policy: RoutePolicy) -> RegisterAppro
     """The aggregate from storage. A draft takes its DC's route from the policy now; a
     submitted register keeps the route it was submitted with."""
     route = record.route or policy.route_for(record.dc_code)
+    # Two possible answers; worked out once, not per item of a register of hundreds.
+    stages = {ceo: stages_of(route, goes_to_ceo=ceo) for ceo in (False, True)}
     items = [
         Item(
             id=r.id,
             position=r.position,
             amount=r.amount,
             status=r.status,
-            stages=stages_of(route, goes_to_ceo=r.over_threshold or r.currency != HOME_CURRENCY),
+            stages=stages[r.over_threshold or r.currency != HOME_CURRENCY],
             decision=r.decision,
             decided_by=r.decided_by,
             reason=r.reason,
