@@ -9,6 +9,8 @@ attachment (the registers router takes only documents sent outside any dialog).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -101,27 +103,24 @@ async def menu_tapped(
 async def title_typed(
     message: Message, bot: Bot, person: PersonView, usecases: UseCases, state: FSMContext
 ) -> None:
-    flow = _flow(bot, person, usecases, state, None)
-    data = await load(state)
-    try:
-        data.title = clean_title(message.text or "")
-    except DomainError as error:
-        await message.answer(refused(error.message))
-        return
-    await forward(flow, message, "title", data)
+    await _typed(message, _flow(bot, person, usecases, state, None), "title", clean_title)
 
 
 async def text_typed(
     message: Message, bot: Bot, person: PersonView, usecases: UseCases, state: FSMContext
 ) -> None:
-    flow = _flow(bot, person, usecases, state, None)
-    data = await load(state)
+    await _typed(message, _flow(bot, person, usecases, state, None), "text", clean_text)
+
+
+async def _typed(message: Message, flow: Flow, field: str, clean: Callable[[str], str]) -> None:
+    """A typed title or text: checked by the domain, kept in the dialog, next step."""
+    data = await load(flow.state)
     try:
-        data.text = clean_text(message.text or "")
+        setattr(data, field, clean(message.text or ""))
     except DomainError as error:
         await message.answer(refused(error.message))
         return
-    await forward(flow, message, "text", data)
+    await forward(flow, message, field, data)
 
 
 async def file_received(
