@@ -27,6 +27,7 @@ REG = cast(Table, Register.__table__)  # type: ignore[attr-defined]
 ITEM = cast(Table, RegisterItem.__table__)  # type: ignore[attr-defined]
 FILE = cast(Table, RegisterFile.__table__)  # type: ignore[attr-defined]
 DC = cast(Table, DealerCenter.__table__)  # type: ignore[attr-defined]
+PERSON = cast(Table, Person.__table__)  # type: ignore[attr-defined]
 CITY = cast(Table, City.__table__)  # type: ignore[attr-defined]
 ACC = cast(Table, DcAccountant.__table__)  # type: ignore[attr-defined]
 PERSON = cast(Table, Person.__table__)  # type: ignore[attr-defined]
@@ -91,6 +92,29 @@ class SqlRegisterRepository:
             statement = statement.where(columns.in_(sorted(stored)))
         rows = await self._session.execute(statement)
         return [PriorPayment(*row) for row in rows if _stored_key(row) in stored]
+
+    async def same_draft(
+        self, uploaded_by_id: int, dc_id: int, sha256: str, since: datetime
+    ) -> int | None:
+        # The uploader's row is the lock (PostgreSQL); SQLite's BEGIN IMMEDIATE already
+        # serialises writers.
+        await self._session.execute(
+            select(PERSON.c.id).where(PERSON.c.id == uploaded_by_id).with_for_update()
+        )
+        found = await self._session.scalar(
+            select(REG.c.id)
+            .join(FILE, FILE.c.register_id == REG.c.id)
+            .where(
+                REG.c.uploaded_by_id == uploaded_by_id,
+                REG.c.dc_id == dc_id,
+                REG.c.status == RegisterStatus.DRAFT.value,
+                REG.c.created_at >= since,
+                FILE.c.sha256 == sha256,
+            )
+            .order_by(REG.c.id.desc())
+            .limit(1)
+        )
+        return int(found) if found is not None else None
 
     async def add_draft(self, draft: NewRegister) -> int:
         total = sum((r.amount for r in draft.rows if r.currency == "RUB"), Decimal("0.00"))

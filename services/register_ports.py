@@ -144,6 +144,13 @@ class RegisterRepository(Protocol):
         """Store register, items and file; return the register id."""
         ...
 
+    async def same_draft(
+        self, uploaded_by_id: int, dc_id: int, sha256: str, since: datetime
+    ) -> int | None:
+        """A draft of the same file for the same DC by the same person since ``since``,
+        holding the uploader's row lock so a concurrent twin waits and then finds it."""
+        ...
+
     async def summary(self, register_id: int) -> RegisterSummary | None: ...
 
     async def change_draft(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +36,9 @@ from services.registers.model import (
 )
 
 _DUPLICATES = (WarningKind.DUPLICATE_IN_FILE, WarningKind.DUPLICATE_PRIOR)
+# The same file for the same DC from the same person within this window is the same
+# upload (a double tap), answered with the draft made the first time.
+SAME_UPLOAD_WINDOW = timedelta(minutes=10)
 
 
 class UploadRegister:
@@ -105,6 +108,13 @@ class UploadRegister:
         today = now.astimezone(rules.cutoff.head_office_tz).date()
         keys = [row_key(row) for row in parsed.rows]
         async with self._uow() as uow:
+            twin = await uow.registers.same_draft(
+                actor.id, dc.id, upload.sha256, now - SAME_UPLOAD_WINDOW
+            )
+            if twin is not None:  # a second tap on the DC button, or the file sent twice
+                summary = await uow.registers.summary(twin)
+                assert summary is not None
+                return summary
             prior = await uow.registers.prior_payments(set(keys), now - rules.duplicate_window)
             warnings = parsed.warnings + review_warnings(
                 parsed.rows,

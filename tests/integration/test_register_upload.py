@@ -4,6 +4,7 @@ nothing, only a DC's accountant may upload, duplicates are found across DCs."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -251,6 +252,7 @@ async def test_the_payment_date_moves_only_to_a_later_business_day(desk, usecase
     with pytest.raises(RegisterChanged):
         await usecases.approvals.submit(novikova, summary.id, summary.version)
 
+    await usecases.cancel_draft(novikova, summary.id)
     late = await desk.draft(NOVIKOVA, NSK)
     clock.advance(timedelta(hours=8))  # past the 14:00 cutoff in Moscow
     with pytest.raises(PaymentDateRefused, match=r"Отсечка на 30\.11\.2026 прошла"):
@@ -276,6 +278,22 @@ async def test_a_large_register_is_checked_against_prior_registers_in_one_window
     first = await usecases.upload_register(novikova, "big.csv", data)
     assert isinstance(first, DraftReady) and first.summary.item_count == 2_500
     assert first.summary.total == sum(Decimal(n + 1) + Decimal("0.50") for n in range(2_500))
-    second = await usecases.upload_register(novikova, "big.csv", data)
+    resaved = data + b"\n"  # the same payments in another file (the same file is one upload)
+    second = await usecases.upload_register(novikova, "big.csv", resaved)
     assert isinstance(second, DraftReady)
     assert sum("уже есть" in w for w in second.summary.warnings) == 2_500
+
+
+async def test_the_same_file_sent_twice_or_two_taps_at_once_make_one_draft(
+    desk, usecases, database, uow_factory
+):
+    first = await desk.draft(NOVIKOVA, NSK)
+    again = await desk.draft(NOVIKOVA, NSK)
+    assert again.id == first.id
+    twins = await asyncio.gather(
+        desk.draft(IVANOVA, EKB, "ekb-kia"), desk.draft(IVANOVA, EKB, "ekb-kia")
+    )
+    assert twins[0].id == twins[1].id
+    assert (await counts(database))[0] == 2
+    actions = [e.entry.action async for e in _entries(uow_factory)]
+    assert actions.count("register.uploaded") == 2
