@@ -41,18 +41,25 @@ class TokenBucket:
 
     def _refill(self) -> None:
         now = self._clock()
-        self._tokens = min(float(self.burst), self._tokens + (now - self._updated) * self.rate)
-        self._updated = now
+        if now > self._updated:  # during a pause ``_updated`` lies ahead: nothing refills
+            self._tokens = min(float(self.burst), self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+
+    def wait_time(self) -> float:
+        """Seconds until a token is there (0: one is there now)."""
+        if self.rate <= 0:
+            return 0.0
+        self._refill()
+        paused = max(0.0, self._updated - self._clock())
+        return paused + max(0.0, 1 - self._tokens) / self.rate
 
     async def acquire(self) -> float:
         """Take one token, waiting for it if needed; returns the seconds waited."""
         if self.rate <= 0:
             return 0.0
         async with self._lock:
-            self._refill()
-            waited = 0.0
-            if self._tokens < 1:
-                waited = (1 - self._tokens) / self.rate
+            waited = self.wait_time()
+            if waited > 0:
                 await self._sleep(waited)
                 self._refill()
             # A sleep may end a hair early; the small debt is paid by the next caller.
@@ -63,6 +70,11 @@ class TokenBucket:
         """Drop saved-up tokens: the portal just refused us, so no bursts for a while."""
         self._refill()
         self._tokens = min(self._tokens, 0.0)
+
+    def pause(self, seconds: float) -> None:
+        """Nothing passes for ``seconds`` (e.g. Telegram's 429 ``retry_after``)."""
+        self.drain()
+        self._updated = max(self._updated, self._clock()) + seconds
 
 
 class Backoff:

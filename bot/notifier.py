@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InputFile, Message
+
+from b24sync.ratelimit import TokenBucket
 
 log = logging.getLogger("viza.notifier")
 T = TypeVar("T")
@@ -53,48 +54,6 @@ class Limits:
     backoff: float = 0.5
     backoff_cap: float = 30.0
     max_retry_after: float = 120.0
-
-
-class TokenBucket:
-    """A token bucket: ``burst`` tokens, refilled at ``rate`` per second. ``take()`` waits
-    for a token; waiters are served first come, first served (one at a time, under a
-    lock), and a token is only taken when it is there — so a stall of the event loop never
-    turns into a burst bigger than ``burst``.
-
-    Invariant: at most ``burst`` takes in any instant and ``rate`` per second over time.
-    """
-
-    def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._rate, self._burst, self._clock = rate, float(burst), clock
-        self._tokens = float(burst)
-        self._updated = clock()
-        self._lock = asyncio.Lock()
-
-    def wait_time(self) -> float:
-        """Seconds until a token is there (0: one is there now)."""
-        now = self._clock()
-        if now > self._updated:
-            self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._rate)
-            self._updated = now
-        paused = self._updated - now  # after a pause the bucket refills from then on
-        return max(0.0, paused) + max(0.0, 1 - self._tokens) / self._rate
-
-    async def take(self) -> None:
-        async with self._lock:
-            wait = self.wait_time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-                self.wait_time()  # refill up to now
-            # A token is there now (or a pause came meanwhile: the debt delays the next one).
-            self._tokens -= 1
-
-    def pause(self, seconds: float) -> None:
-        """Nothing passes for ``seconds`` (after a 429's retry_after)."""
-        self.wait_time()
-        self._tokens = min(self._tokens, 0.0)
-        self._updated = max(self._updated, self._clock()) + seconds
 
 
 class Notifier:
@@ -147,16 +106,16 @@ class Notifier:
     async def paced(self, chat_id: int, make: Callable[[], Awaitable[T]]) -> T:
         """One call under the per-chat and global limits, errors left to the caller (for
         senders with their own handling of refusals)."""
-        await self._chat(chat_id).take()
-        await self._global.take()
+        await self._chat(chat_id).acquire()
+        await self._global.acquire()
         return await make()
 
     async def call(self, chat_id: int, make: Callable[[], Awaitable[T]]) -> T | None:
         """Run one Bot API call for ``chat_id`` under the limits, with the retries above."""
         limits = self._limits
         for attempt in range(limits.attempts):
-            await self._chat(chat_id).take()
-            await self._global.take()
+            await self._chat(chat_id).acquire()
+            await self._global.acquire()
             try:
                 return await make()
             except TelegramRetryAfter as error:

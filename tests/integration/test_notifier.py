@@ -176,14 +176,14 @@ async def test_a_token_bucket_passes_its_burst_then_paces():
     bucket = TokenBucket(rate=20.0, burst=3)
     started = time.monotonic()
     for _ in range(3):
-        await bucket.take()
+        await bucket.acquire()
     assert time.monotonic() - started < 0.05  # the burst passes at once
     for _ in range(4):
-        await bucket.take()
+        await bucket.acquire()
     assert time.monotonic() - started >= 4 / 20 - 0.01  # then one every 1/rate
     bucket.pause(0.3)
     paused = time.monotonic()
-    await bucket.take()
+    await bucket.acquire()
     assert time.monotonic() - paused >= 0.3
 
 
@@ -193,7 +193,7 @@ async def test_a_token_bucket_never_refills_past_its_burst():
     now[0] = 1000.0  # a long quiet spell, or a stalled event loop
     for _ in range(3):
         assert bucket.wait_time() == 0.0
-        await bucket.take()
+        await bucket.acquire()
     assert bucket.wait_time() == pytest.approx(0.5)
 
 
