@@ -3,10 +3,11 @@ even with several bot instances writing at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -22,33 +23,32 @@ class SqlAuditLog:
         self._session = session
 
     async def append(self, event: AuditEvent, now: datetime) -> StoredEntry:
-        seq, prev_hash = await self._advance_head()
-        entry = AuditEntry(
-            seq=seq,
-            occurred_at=now,
-            actor=event.actor,
-            action=event.action,
-            entity_type=event.entity_type,
-            entity_id=event.entity_id,
-            on_behalf_of=event.on_behalf_of,
-            old=_as_document(event.old),
-            new=_as_document(event.new),
-            reason=event.reason,
-        )
-        stored = seal(entry, prev_hash)
-        self._session.add(_row(stored))
-        await self._session.execute(
-            update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=stored.hash)
-        )
-        return stored
+        return (await self.append_many([event], now))[-1]
 
-    async def _advance_head(self) -> tuple[int, str]:
-        # UPDATE ... RETURNING takes the row lock first (PostgreSQL) / the write lock
-        # (SQLite), so the seq and previous hash we read cannot be taken by anyone else.
+    async def append_many(self, events: Sequence[AuditEvent], now: datetime) -> list[StoredEntry]:
+        """Chain ``events`` in order. The tip is taken once: one UPDATE ... RETURNING
+        reserves ``len(events)`` consecutive seq numbers under the head's row lock
+        (PostgreSQL) / the write lock (SQLite), so the chain never forks even with several
+        bot instances writing at once; a set-based job appends hundreds in one go."""
+        if not events:
+            return []
+        last_seq, previous = await self._reserve(len(events))
+        sealed: list[StoredEntry] = []
+        for seq, event in enumerate(events, start=last_seq - len(events) + 1):
+            stored = seal(_entry(seq, event, now), previous)
+            sealed.append(stored)
+            previous = stored.hash
+        await self._session.execute(insert(AuditLog), [_row(stored) for stored in sealed])
+        await self._session.execute(
+            update(AuditHead).where(col(AuditHead.id) == 1).values(last_hash=previous)
+        )
+        return sealed
+
+    async def _reserve(self, count: int) -> tuple[int, str]:
         statement = (
             update(AuditHead)
             .where(col(AuditHead.id) == 1)
-            .values(seq=col(AuditHead.seq) + 1)
+            .values(seq=col(AuditHead.seq) + count)
             .returning(col(AuditHead.seq), col(AuditHead.last_hash))
         )
         row = (await self._session.execute(statement)).first()
@@ -82,22 +82,37 @@ def _as_document(value: object) -> dict[str, object] | None:
     return dict(document)
 
 
-def _row(stored: StoredEntry) -> AuditLog:
-    entry = stored.entry
-    return AuditLog(
-        seq=entry.seq,
-        occurred_at=entry.occurred_at,
-        actor=entry.actor,
-        on_behalf_of=entry.on_behalf_of,
-        action=entry.action,
-        entity_type=entry.entity_type,
-        entity_id=entry.entity_id,
-        old=dict(entry.old) if entry.old is not None else None,
-        new=dict(entry.new) if entry.new is not None else None,
-        reason=entry.reason,
-        prev_hash=stored.prev_hash,
-        hash=stored.hash,
+def _entry(seq: int, event: AuditEvent, now: datetime) -> AuditEntry:
+    return AuditEntry(
+        seq=seq,
+        occurred_at=now,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        on_behalf_of=event.on_behalf_of,
+        old=_as_document(event.old),
+        new=_as_document(event.new),
+        reason=event.reason,
     )
+
+
+def _row(stored: StoredEntry) -> dict[str, Any]:
+    entry = stored.entry
+    return {
+        "seq": entry.seq,
+        "occurred_at": entry.occurred_at,
+        "actor": entry.actor,
+        "on_behalf_of": entry.on_behalf_of,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "old": dict(entry.old) if entry.old is not None else None,
+        "new": dict(entry.new) if entry.new is not None else None,
+        "reason": entry.reason,
+        "prev_hash": stored.prev_hash,
+        "hash": stored.hash,
+    }
 
 
 def _stored(row: AuditLog) -> StoredEntry:

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select, update
 
 from domain.register_approval import RegisterStatus
 from domain.register_route import Stage
-from models.audit_batch import append_many
+from models.audit_repo import SqlAuditLog
 from models.carry_repo import SqlCarryQueries
 from models.cutoff_sql import (
     ACC,
@@ -186,7 +186,7 @@ class SqlCutoffRepository(SqlJobLedger, SqlDigestQueries, SqlCarryQueries):
         return found
 
     async def audit_many(self, events: Sequence[AuditEvent], now: datetime) -> None:
-        await append_many(self._session, events, now)
+        await SqlAuditLog(self._session).append_many(events, now)
 
     async def accountants(self, dc_ids: Sequence[int]) -> Mapping[int, Sequence[str]]:
         found: dict[int, list[str]] = defaultdict(list)
