@@ -8,7 +8,6 @@ import logging
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -24,6 +23,7 @@ from bot.jobs import JobRunner, make_notifier, make_sender
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
 from bot.notifier import Notifier
 from bot.scheduler import start_scheduler
+from bot.telegram_session import PinnedResponsesSession
 from handlers import approvals, cutoff, errors, fallback, memos, registers, start
 from handlers.approval_notices import TelegramNoticeSender
 from handlers.memo_notices import TelegramMemoNotices
@@ -35,7 +35,7 @@ log = logging.getLogger("viza.bot")
 
 def make_bot(settings: Settings) -> Bot:
     assert settings.telegram.token is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_server))
+    session = PinnedResponsesSession(api=TelegramAPIServer.from_base(settings.telegram.api_server))
     return Bot(
         token=settings.telegram.token.get_secret_value(),
         session=session,

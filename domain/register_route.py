@@ -104,6 +104,14 @@ def stages_of(route: Sequence[Stage], *, goes_to_ceo: bool) -> tuple[Stage, ...]
     return tuple(s for s in route if goes_to_ceo or s is not Stage.GENERAL_DIRECTOR)
 
 
+def decides_items(route: Sequence[Stage], stage: Stage | None) -> tuple[bool, bool]:
+    """Whether ``stage`` decides items that do not go to the general director, and whether
+    it decides those that do: the same rule as `stages_of`, for a query over many items."""
+    return tuple(  # type: ignore[return-value]
+        stage is not None and stage in stages_of(route, goes_to_ceo=ceo) for ceo in (False, True)
+    )
+
+
 @dataclass(frozen=True)
 class ActingAs:
     """Who decides and for whom: ``on_behalf_of`` is set when a substitute acts."""

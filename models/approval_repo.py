@@ -7,9 +7,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    not_,
+    or_,
+    update,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -23,7 +36,7 @@ from domain.register_approval import (
     RegisterApproval,
     RegisterStatus,
 )
-from domain.register_route import Stage
+from domain.register_route import HOME_CURRENCY, Stage
 from domain.roles import Role
 from models.approval_tables import RegisterCard, RegisterDecision
 from models.org_repo import SqlOrgRepository
@@ -39,6 +52,8 @@ from models.tables import (
 from services.approval_ports import (
     CardItem,
     CardMessage,
+    CardScope,
+    CardTally,
     ItemRecord,
     RegisterContext,
     RegisterRecord,
@@ -52,6 +67,7 @@ _DC_DIRECTOR, _DEPT_DIRECTOR = aliased(Person, name="dcd"), aliased(Person, name
 _UPLOADER = aliased(Person, name="up")
 _ABSENT, _SUBSTITUTE = aliased(Person, name="p"), aliased(Person, name="s")
 _UNDECIDED: tuple[None, None, None, None] = (None, None, None, None)
+_ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,9 @@ class SqlApprovalRepository:
 
     # --- the aggregate -------------------------------------------------------------------
 
-    async def load(self, register_id: int, *, lock: bool) -> RegisterRecord | None:
+    async def load(
+        self, register_id: int, *, lock: bool, item_ids: Sequence[int] | None = None
+    ) -> RegisterRecord | None:
         query = (
             select(Register, DealerCenter.code)
             .join(DealerCenter, col(DealerCenter.id) == Register.dc_id)
@@ -87,7 +105,7 @@ class SqlApprovalRepository:
         register, dc_code = row
         route = _route(register.route)
         stage = Stage(register.stage) if register.stage else None
-        items = await self._items(register_id, register.round, stage)
+        items = await self._items(register_id, register.round, stage, item_ids)
         self._snapshots[register_id] = _Snapshot(
             register.status, register.stage, register.route, register.round, register.version,
             {i.id: i for i in items},
@@ -103,9 +121,11 @@ class SqlApprovalRepository:
             items=tuple(items),
         )
 
-    async def _items(self, register_id: int, round_: int, stage: Stage | None) -> list[ItemRecord]:
-        decided = await self._decisions(register_id, round_, stage)
-        rows = await self._session.execute(
+    async def _items(
+        self, register_id: int, round_: int, stage: Stage | None, ids: Sequence[int] | None
+    ) -> list[ItemRecord]:
+        decided = await self._decisions(register_id, round_, stage, ids)
+        query = (
             sa_select(
                 col(RegisterItem.id), col(RegisterItem.position), col(RegisterItem.amount),
                 col(RegisterItem.currency), col(RegisterItem.status),
@@ -114,6 +134,9 @@ class SqlApprovalRepository:
             .where(col(RegisterItem.register_id) == register_id)
             .order_by(col(RegisterItem.position))
         )  # fmt: skip
+        if ids is not None:
+            query = query.where(col(RegisterItem.id).in_(ids))
+        rows = await self._session.execute(query)
         records = []
         for item_id, position, amount, currency, status, over in rows.tuples():
             assert item_id is not None
@@ -123,9 +146,10 @@ class SqlApprovalRepository:
         return records
 
     async def _decisions(
-        self, register_id: int, round_: int, stage: Stage | None
+        self, register_id: int, round_: int, stage: Stage | None, ids: Sequence[int] | None
     ) -> dict[int, tuple[Decision, str, str | None, str | None]]:
-        """Decisions of the round at ``stage``; with no stage, each item's latest one."""
+        """Decisions of the round at ``stage``; with no stage, each item's latest one (of
+        ``ids`` only, when given)."""
         by, behalf = _BY, _BEHALF
         query = (
             sa_select(
@@ -140,6 +164,8 @@ class SqlApprovalRepository:
         )  # fmt: skip
         if stage is not None:
             query = query.where(col(RegisterDecision.stage) == stage.value)
+        if ids is not None:
+            query = query.where(col(RegisterDecision.item_id).in_(ids))
         found: dict[int, tuple[Decision, str, str | None, str | None]] = {}
         for item_id, decision, decided_by, reason, on_behalf in (
             await self._session.execute(query)
@@ -305,17 +331,58 @@ class SqlApprovalRepository:
     # --- cards -----------------------------------------------------------------------------
 
     async def card_items(
-        self, register_id: int, round_: int, stage: Stage | None
+        self,
+        register_id: int,
+        round_: int,
+        stage: Stage | None,
+        item_ids: Sequence[int] | None = None,
     ) -> Sequence[CardItem]:
-        decided = await self._decisions(register_id, round_, stage)
-        # Plain rows, not ORM objects: a tap renders the card of a register of hundreds of
-        # items, and building an entity per item cost more than the query.
-        rows = await self._session.execute(
-            sa_select(*_CARD_COLUMNS)
-            .where(col(RegisterItem.register_id) == register_id)
-            .order_by(col(RegisterItem.position))
-        )
-        return [_card_item(row, decided.get(row[0])) for row in rows.tuples()]
+        query = sa_select(*_CARD_COLUMNS).where(col(RegisterItem.register_id) == register_id)
+        if item_ids is not None:
+            query = query.where(col(RegisterItem.id).in_(item_ids))
+        return await self._card_lines(query, register_id, round_, stage)
+
+    async def card_page(
+        self, scope: CardScope, *, at_stage_only: bool, offset: int, limit: int
+    ) -> Sequence[CardItem]:
+        query = sa_select(*_CARD_COLUMNS).where(col(RegisterItem.register_id) == scope.register_id)
+        if at_stage_only:
+            query = query.where(_at_stage(scope))
+        query = query.offset(offset).limit(limit)  # ordered by position in _card_lines
+        return await self._card_lines(query, scope.register_id, scope.round, scope.stage)
+
+    async def _card_lines(
+        self, query: Select[Any], register_id: int, round_: int, stage: Stage | None
+    ) -> list[CardItem]:
+        # Plain rows, not ORM objects: building an entity per item cost more than the query.
+        rows = (await self._session.execute(query.order_by(col(RegisterItem.position)))).all()
+        decided = await self._decisions(register_id, round_, stage, [row[0] for row in rows])
+        return [_card_item(row, decided.get(row[0])) for row in rows]
+
+    async def card_tally(self, scope: CardScope) -> CardTally:
+        """The header figures in one aggregate query: counting hundreds of items in SQL
+        costs less than loading them for every tap."""
+        at_stage, rub = _at_stage(scope), col(RegisterItem.currency) == HOME_CURRENCY
+        decided = aliased(RegisterDecision, name="d")
+        undecided = and_(at_stage, col(decided.id).is_(None))
+        row = (
+            await self._session.execute(
+                sa_select(
+                    func.count(),
+                    func.sum(case((rub, col(RegisterItem.amount)))),
+                    func.sum(case((at_stage, 1), else_=0)),
+                    func.sum(case((and_(at_stage, rub), col(RegisterItem.amount)))),
+                    func.sum(case((undecided, 1), else_=0)),
+                )
+                .select_from(RegisterItem)
+                .outerjoin(decided, and_(
+                    col(decided.item_id) == RegisterItem.id, col(decided.round) == scope.round,
+                    col(decided.stage) == (scope.stage.value if scope.stage else None)))
+                .where(col(RegisterItem.register_id) == scope.register_id)
+            )
+        ).one()  # fmt: skip
+        count, total, at_count, at_total, open_count = row
+        return CardTally(count, total or _ZERO, at_count or 0, at_total or _ZERO, open_count or 0)
 
     async def card_message(self, register_id: int, person_id: int) -> CardMessage | None:
         row = await self._session.get(RegisterCard, (register_id, person_id))
@@ -341,6 +408,18 @@ class SqlApprovalRepository:
             row.chat_id, row.message_id, row.updated_at = card.chat_id, card.message_id, now
         self._session.add(row)
         await self._session.flush()
+
+
+def _at_stage(scope: CardScope) -> ColumnElement[bool]:
+    """Alive items of the kinds the scope's stage decides (see `CardScope`)."""
+    goes_to_ceo = or_(
+        col(RegisterItem.over_threshold).is_(True), col(RegisterItem.currency) != HOME_CURRENCY
+    )
+    kinds = [kind for kind, on in ((not_(goes_to_ceo), scope.regular), (goes_to_ceo, scope.large))
+             if on]  # fmt: skip
+    if scope.stage is None or not kinds:
+        return false()
+    return and_(col(RegisterItem.status) == ItemStatus.PENDING.value, or_(*kinds))
 
 
 def _decided(item: Item | ItemRecord) -> tuple[object, ...]:

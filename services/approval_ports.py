@@ -93,6 +93,32 @@ class CardItem:
 
 
 @dataclass(frozen=True)
+class CardScope:
+    """Which items of a register a card counts as «at the stage»: alive ones of the kinds
+    ``stage`` decides (``regular``: items that do not go to the general director;
+    ``large``: items that do), with their decisions of ``round`` at ``stage``. With no
+    stage no item is at it, and each item shows its latest decision of the round."""
+
+    register_id: int
+    round: int
+    stage: Stage | None
+    regular: bool
+    large: bool
+
+
+@dataclass(frozen=True)
+class CardTally:
+    """A card's header figures, counted by the database (a register has hundreds of
+    items; a tap shows one page of them)."""
+
+    item_count: int
+    total: Decimal
+    at_stage_count: int
+    at_stage_total: Decimal
+    undecided: int
+
+
+@dataclass(frozen=True)
 class Card:
     """A register as one approver sees it now: header figures, one page of items, and what
     the buttons may offer. ``can_decide`` is False when the viewer is not the approver of
@@ -170,8 +196,11 @@ class WaitingRegister:
 
 
 class ApprovalRepository(Protocol):
-    async def load(self, register_id: int, *, lock: bool) -> RegisterRecord | None:
-        """The register and its items (``lock``: hold the register's row until commit)."""
+    async def load(
+        self, register_id: int, *, lock: bool, item_ids: Sequence[int] | None = None
+    ) -> RegisterRecord | None:
+        """The register and its items, or only ``item_ids`` of them for a move that
+        touches just those (``lock``: hold the register's row until commit)."""
         ...
 
     async def save(self, approval: RegisterApproval, now: datetime) -> None:
@@ -182,8 +211,23 @@ class ApprovalRepository(Protocol):
     async def holders(self, stage: Stage, context: RegisterContext) -> Sequence[str]: ...
     async def substitutes(self, day: date) -> Sequence[Substitute]: ...
     async def card_items(
-        self, register_id: int, round_: int, stage: Stage | None
-    ) -> Sequence[CardItem]: ...
+        self,
+        register_id: int,
+        round_: int,
+        stage: Stage | None,
+        item_ids: Sequence[int] | None = None,
+    ) -> Sequence[CardItem]:
+        """Card lines of the register's items (or of ``item_ids``), in position order."""
+        ...
+
+    async def card_tally(self, scope: CardScope) -> CardTally: ...
+    async def card_page(
+        self, scope: CardScope, *, at_stage_only: bool, offset: int, limit: int
+    ) -> Sequence[CardItem]:
+        """Card lines ``offset`` .. ``offset + limit`` of the register's items (or of its
+        items at the stage), in position order."""
+        ...
+
     async def people(self, codes: Sequence[str]) -> Sequence[PersonView]: ...
     async def timezone_of(self, person_id: int) -> str | None: ...
     async def candidate_registers(self, person_code: str) -> Sequence[int]: ...

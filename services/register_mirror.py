@@ -141,7 +141,9 @@ class RegisterMirror:
         self, uow: ApprovalUnitOfWork, approval: RegisterApproval, context: RegisterContext,
         events: Sequence[Event] = (),
     ) -> MirrorState:  # fmt: skip
-        items = await uow.approvals.card_items(approval.id, approval.round, None)
+        touched = [e.item_id for e in events if e.action in ITEM_EVENTS and e.item_id]
+        only = touched if events and len(touched) == len(events) else None  # item moves
+        items = await uow.approvals.card_items(approval.id, approval.round, None, only)
         codes = sorted({c for e in events for c in (e.actor, e.on_behalf_of) if c})
         people = await uow.approvals.people(codes) if codes else []
         return MirrorState(approval, context, items, {p.code: p.full_name for p in people})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
 
 from domain.calendar import CutoffPolicy
 from domain.register_approval import Event, Item, RegisterApproval, RegisterStatus
@@ -14,6 +13,7 @@ from domain.register_route import (
     HOME_CURRENCY,
     ActingAs,
     RoutePolicy,
+    decides_items,
     resolve_actor,
     stages_of,
 )
@@ -22,7 +22,7 @@ from services.approval_ports import (
     ApprovalUnitOfWork,
     ApprovalUowFactory,
     Card,
-    CardItem,
+    CardScope,
     Notice,
     RegisterContext,
     RegisterRecord,
@@ -71,9 +71,17 @@ class ApprovalUseCase:
     # --- loading and rights ------------------------------------------------------------
 
     async def _load(
-        self, uow: ApprovalUnitOfWork, register_id: int, actor: PersonView, *, lock: bool
+        self,
+        uow: ApprovalUnitOfWork,
+        register_id: int,
+        actor: PersonView,
+        *,
+        lock: bool,
+        item_ids: list[int] | None = None,
     ) -> Loaded:
-        record = await uow.approvals.load(register_id, lock=lock)
+        """The register with all its items, or only ``item_ids`` for a move on those
+        alone (the card never reads the aggregate's items: it asks the database)."""
+        record = await uow.approvals.load(register_id, lock=lock, item_ids=item_ids)
         if record is None:
             raise RegisterNotFound()
         approval = build_approval(record, self._rules.route)
@@ -164,14 +172,19 @@ class ApprovalUseCase:
     async def _card(
         self, uow: ApprovalUnitOfWork, loaded: Loaded, viewer: PersonView, page: int
     ) -> Card:
+        """The viewer's card: header figures counted by the database and one page of items
+        (the stage's items while in approval, all of them afterwards)."""
         approval, context = loaded.approval, loaded.context
-        items = await uow.approvals.card_items(approval.id, approval.round, approval.stage)
-        at_stage_ids = {a.id for a in approval.at_stage()}
-        at_stage = [i for i in items if i.id in at_stage_ids]
-        shown = at_stage if approval.status is RegisterStatus.IN_APPROVAL else list(items)
+        regular, large = decides_items(approval.route, approval.stage)
+        scope = CardScope(approval.id, approval.round, approval.stage, regular, large)
+        tally = await uow.approvals.card_tally(scope)
+        in_approval = approval.status is RegisterStatus.IN_APPROVAL
         size = self._rules.page_size
-        pages = max(1, -(-len(shown) // size))
+        pages = max(1, -(-(tally.at_stage_count if in_approval else tally.item_count) // size))
         page = min(max(page, 0), pages - 1)
+        items = await uow.approvals.card_page(
+            scope, at_stage_only=in_approval, offset=page * size, limit=size
+        )
         zone = await uow.approvals.timezone_of(viewer.id) or self._rules.cutoff.head_office_tz.key
         return Card(
             register_id=approval.id,
@@ -179,14 +192,14 @@ class ApprovalUseCase:
             status=approval.status,
             stage=approval.stage,
             context=context,
-            item_count=len(items),
-            total=_sum(items),
-            at_stage_count=len(at_stage),
-            at_stage_total=_sum(at_stage),
-            undecided=sum(1 for i in at_stage if i.decision is None),
+            item_count=tally.item_count,
+            total=tally.total,
+            at_stage_count=tally.at_stage_count,
+            at_stage_total=tally.at_stage_total,
+            undecided=tally.undecided,
             page=page,
             pages=pages,
-            items=tuple(shown[page * size : (page + 1) * size]),
+            items=tuple(items),
             cutoff_at=self.cutoff_at(context),
             viewer_timezone=zone,
             can_decide=loaded.acting is not None and not self._cutoff_passed(loaded),
@@ -220,11 +233,6 @@ class ApprovalUseCase:
     ) -> list[Notice]:
         people = await uow.approvals.people(sorted(c for c in codes if c))
         return [replace(notice, person=p) for p in people if p.active]
-
-
-def _sum(items: list[CardItem] | tuple[CardItem, ...] | object) -> Decimal:
-    assert isinstance(items, list | tuple)
-    return sum((i.amount for i in items if i.currency == "RUB"), Decimal("0.00"))
 
 
 def _audit(register_id: int, event: Event) -> AuditEvent:

@@ -42,7 +42,7 @@ class DecideItem(ApprovalUseCase):
         page: int = 0,
     ) -> Outcome:
         async with self._uow() as uow:
-            loaded = await self._load(uow, register_id, actor, lock=True)
+            loaded = await self._load(uow, register_id, actor, lock=True, item_ids=[item_id])
             acting = self._require_acting(loaded, actor)
             changed = loaded.approval.decide(item_id, acting, decision, reason)
             if changed:
@@ -117,8 +117,9 @@ class SendOn(ApprovalUseCase):
         uploader = {context.uploaded_by}
         notices: list[Notice] = [Notice("refresh", actor, approval.id, context=context)]
         if rejected:
-            items = await uow.approvals.card_items(approval.id, approval.round, None)
-            told = tuple(i for i in items if i.id in rejected)
+            told = tuple(
+                await uow.approvals.card_items(approval.id, approval.round, None, sorted(rejected))
+            )
             notices += await self._notify_people(
                 uow, uploader, Notice("rejected", actor, approval.id, told, context=context)
             )

@@ -25,12 +25,12 @@ class OpenCard(ApprovalUseCase):
 class ItemDetails(ApprovalUseCase):
     async def __call__(self, actor: PersonView, register_id: int, item_id: int) -> CardItem:
         async with self._uow() as uow:
-            loaded = await self._load(uow, register_id, actor, lock=False)
+            loaded = await self._load(uow, register_id, actor, lock=False, item_ids=[item_id])
             self._require_view(loaded, actor)
             items = await uow.approvals.card_items(
-                register_id, loaded.approval.round, loaded.approval.stage
+                register_id, loaded.approval.round, loaded.approval.stage, [item_id]
             )
-        found = next((i for i in items if i.id == item_id), None)
+        found = items[0] if items else None
         if found is None:
             raise NotAllowed("Такого платежа в реестре нет.")
         return found

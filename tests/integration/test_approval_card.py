@@ -1,0 +1,91 @@
+"""The card's figures are counted by the database and its pages are read page by page;
+here they are checked against the approval aggregate itself (the domain's rule for which
+items a stage decides), at every stage of the ekb route, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.register_approval import Decision, RegisterStatus
+from domain.register_route import RoutePolicy
+from services.approvals.base import build_approval
+from tests.integration import test_register_approval as route_tests
+from tests.integration.test_register_approval import (
+    EKB,
+    FINDIR,
+    GLAVBUH,
+    IVANOVA,
+    SIDOROV,
+    THRESHOLD,
+    Office,
+    all_items,
+    pass_stage,
+)
+
+office = route_tests.office  # the fixture: the org and a way to submit a register
+
+
+async def expected_figures(office: Office, register_id: int) -> dict[str, object]:
+    """What the card must say, worked out from the whole aggregate in Python."""
+    async with office.uow() as uow:  # type: ignore[operator]
+        record = await uow.approvals.load(register_id, lock=False)
+    approval = build_approval(record, RoutePolicy(ceo_threshold=THRESHOLD))  # route is stored
+    at_stage = approval.at_stage()
+    return {
+        "item_count": len(approval.items),
+        "total": sum((i.amount for i in record.items if i.currency == "RUB"), Decimal("0.00")),
+        "at_stage_count": len(at_stage),
+        "at_stage_total": sum((i.amount for i in at_stage), Decimal("0.00")),
+        "undecided": len(approval.undecided()),
+        "shown": [i.id for i in at_stage]
+        if approval.status is RegisterStatus.IN_APPROVAL
+        else [i.id for i in approval.items],
+        "decisions": {i.id: i.decision for i in at_stage},
+    }
+
+
+async def check_card(office: Office, register_id: int, viewer: int) -> None:
+    expected = await expected_figures(office, register_id)
+    card = await office.cases.approvals.open_card(await office.who(viewer), register_id)
+    items = await all_items(office, register_id, viewer)
+    assert {
+        "item_count": card.item_count,
+        "total": card.total,
+        "at_stage_count": card.at_stage_count,
+        "at_stage_total": card.at_stage_total,
+        "undecided": card.undecided,
+        "shown": [i.id for i in items],
+        "decisions": {i.id: i.decision for i in items if i.id in expected["decisions"]},
+    } == expected
+    assert card.pages == max(1, -(-len(expected["shown"]) // 6))  # type: ignore[arg-type]
+
+
+async def test_the_card_counts_what_the_aggregate_counts_at_every_stage(office: Office):
+    cases = office.cases
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    await check_card(office, register_id, SIDOROV)
+    sidorov = await office.who(SIDOROV)
+    items = await all_items(office, register_id, SIDOROV)
+    await cases.approvals.decide(
+        sidorov, register_id, items[0].id, Decision.REJECT, reason="Дубль"
+    )
+    for item in items[1:4]:
+        await cases.approvals.decide(sidorov, register_id, item.id, Decision.APPROVE)
+    await cases.approvals.withdraw(await office.who(IVANOVA), register_id, [items[5].id])
+    await check_card(office, register_id, SIDOROV)
+    await pass_stage(office, register_id, SIDOROV)
+    await check_card(office, register_id, GLAVBUH)
+    await pass_stage(office, register_id, GLAVBUH)
+    await pass_stage(office, register_id, FINDIR)
+    card = await cases.approvals.open_card(await office.who(FINDIR), register_id)
+    await check_card(office, register_id, FINDIR)  # the general director's stage now
+    assert 0 < card.at_stage_count < card.item_count
+    assert all(i.amount >= THRESHOLD for i in await all_items(office, register_id, FINDIR))
+
+
+async def test_one_items_details_are_its_own(office: Office):
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    sidorov = await office.who(SIDOROV)
+    items = await all_items(office, register_id, SIDOROV)
+    for item in (items[0], items[13], items[-1]):
+        assert await office.cases.approvals.details(sidorov, register_id, item.id) == item
