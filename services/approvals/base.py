@@ -175,8 +175,7 @@ class ApprovalUseCase:
         """The viewer's card: header figures counted by the database and one page of items
         (the stage's items while in approval, all of them afterwards)."""
         approval, context = loaded.approval, loaded.context
-        regular, large = decides_items(approval.route, approval.stage)
-        scope = CardScope(approval.id, approval.round, approval.stage, regular, large)
+        scope = self._scope(approval)
         tally = await uow.approvals.card_tally(scope)
         in_approval = approval.status is RegisterStatus.IN_APPROVAL
         size = self._rules.page_size
@@ -206,6 +205,12 @@ class ApprovalUseCase:
             acting_for=loaded.acting.on_behalf_of if loaded.acting else None,
             as_of=self._clock.now(),
         )
+
+    @staticmethod
+    def _scope(approval: RegisterApproval) -> CardScope:
+        """The items the register's current stage decides, for the database to count."""
+        regular, large = decides_items(approval.route, approval.stage)
+        return CardScope(approval.id, approval.round, approval.stage, regular, large)
 
     async def _notify_stage(
         self, uow: ApprovalUnitOfWork, loaded: Loaded, skip: PersonView | None = None

@@ -3,8 +3,6 @@ waiting for them; and where their card message is, to edit it in place later."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from services.approval_ports import Card, CardItem, CardMessage, WaitingRegister
 from services.approvals.base import ApprovalUseCase
 from services.errors import NotAllowed
@@ -43,20 +41,21 @@ class WaitingForMe(ApprovalUseCase):
         waiting: list[WaitingRegister] = []
         async with self._uow() as uow:
             for register_id in await uow.approvals.candidate_registers(actor.code):
-                loaded = await self._load(uow, register_id, actor, lock=False)
+                # Who decides needs no items; the figures are counted by the database.
+                loaded = await self._load(uow, register_id, actor, lock=False, item_ids=[])
                 if loaded.acting is None or self._cutoff_passed(loaded):
                     continue
-                stage = loaded.approval.stage
-                assert stage is not None
-                at_stage = loaded.approval.at_stage()
+                approval = loaded.approval
+                assert approval.stage is not None
+                tally = await uow.approvals.card_tally(self._scope(approval))
                 waiting.append(
                     WaitingRegister(
                         register_id=register_id,
                         dc_name=loaded.context.dc_name,
                         payment_date=loaded.context.payment_date,
-                        stage=stage,
-                        undecided=len(loaded.approval.undecided()),
-                        total=sum((i.amount for i in at_stage), Decimal("0.00")),
+                        stage=approval.stage,
+                        undecided=tally.undecided,
+                        total=tally.at_stage_total,
                     )
                 )
         return waiting

@@ -73,6 +73,11 @@ async def test_the_card_counts_what_the_aggregate_counts_at_every_stage(office: 
         await cases.approvals.decide(sidorov, register_id, item.id, Decision.APPROVE)
     await cases.approvals.withdraw(await office.who(IVANOVA), register_id, [items[5].id])
     await check_card(office, register_id, SIDOROV)
+    expected = await expected_figures(office, register_id)
+    waiting = await cases.approvals.waiting(sidorov)
+    assert [(w.register_id, w.undecided, w.total) for w in waiting] == [
+        (register_id, expected["undecided"], expected["at_stage_total"])
+    ]
     await pass_stage(office, register_id, SIDOROV)
     await check_card(office, register_id, GLAVBUH)
     await pass_stage(office, register_id, GLAVBUH)
