@@ -41,6 +41,11 @@ class SqlMemoRepository(MemoQueries):
     ) -> tuple[int, bool]:
         """Store a new draft; ``(id, True)``, or ``(id of the draft, False)`` when one with
         ``dialog_key`` exists (a repeated tap that raced the first)."""
+        # Looked up first: on SQLite (writers serialised by BEGIN IMMEDIATE) this settles
+        # every repeat, so the IntegrityError path below, whose failed cursor can stall the
+        # loop there (see models.update_ledger), is left to PostgreSQL's true races.
+        if dialog_key and (existing := await self.by_dialog_key(dialog_key)) is not None:
+            return existing, False
         ids = await self.person_ids()
         row = MemoRow(dialog_key=dialog_key, **memo_fields(memo, ids))
         try:
