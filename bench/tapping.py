@@ -1,0 +1,111 @@
+"""The tapping harness of ``bench/approvals.py`` and its floors: taps driven in a closed
+loop or at a pace, and their times read from the Telegram emulator's call log.
+
+Not a bench by itself (``make bench`` runs it and it only says what it is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from sandbox.telegram import SandboxTelegramClient
+
+PAGE = re.compile(r"Стр\. (\d+)/\d+")
+TapFn = Callable[[int, int], Coroutine[Any, Any, tuple[float, float]]]
+
+
+def epoch(at: str) -> float:
+    return datetime.fromisoformat(at).timestamp()
+
+
+class CardEdits:
+    """Edits of one card from the emulator's call log, each handed to the tap waiting for
+    the page it shows (taps in flight use distinct pages). The log is read only while an
+    answered tap still waits for its edit, which follows the answer within milliseconds."""
+
+    def __init__(self, tg: SandboxTelegramClient, chat_id: int, since: int) -> None:
+        self._tg, self._chat, self._since = tg, str(chat_id), since
+        self._waiting: dict[int, asyncio.Future[float]] = {}
+        self._answered: set[int] = set()
+        self._wake = asyncio.Event()
+
+    def expect(self, page: int) -> asyncio.Future[float]:
+        assert page not in self._waiting, f"two taps in flight show page {page}"
+        self._waiting[page] = asyncio.get_running_loop().create_future()
+        return self._waiting[page]
+
+    def answered(self, page: int) -> None:
+        if page in self._waiting:
+            self._answered.add(page)
+            self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            calls = await self._tg.calls("editMessageText", since=self._since)
+            for call in calls:
+                self._since = call.seq
+                found = PAGE.search(str(call.params.get("text", "")))
+                if str(call.params.get("chat_id")) != self._chat or found is None:
+                    continue
+                page = int(found.group(1)) - 1
+                if (waiter := self._waiting.pop(page, None)) is not None:
+                    waiter.set_result(epoch(call.at))
+                self._answered.discard(page)
+            if not self._answered:
+                self._wake.clear()
+            elif not calls:
+                await asyncio.sleep(0.002)
+
+
+async def closed_loop(count: int, in_flight: int, tap: TapFn) -> list[tuple[float, float]]:
+    """``count`` taps by ``in_flight`` workers, each tapping again once its tap is done."""
+    taps, done = iter(range(count)), []
+
+    async def worker(w: int) -> None:
+        done.extend([await tap(k, w) for k in taps])  # the workers share ``taps``
+
+    await asyncio.gather(*(worker(w) for w in range(in_flight)))
+    return done
+
+
+async def paced(count: int, pace: float, tap: TapFn) -> list[tuple[float, float]]:
+    """A tap every ``pace`` seconds whether or not the previous ones are done."""
+    loop, tasks = asyncio.get_running_loop(), []
+    start = loop.time()
+    for k in range(count):
+        await asyncio.sleep(max(0.0, start + k * pace - loop.time()))
+        tasks.append(asyncio.create_task(tap(k, k)))
+    return list(await asyncio.gather(*tasks))
+
+
+def rate(times: list[tuple[float, float]]) -> float:
+    return len(times) / (max(t for _, t in times) - min(s for s, _ in times))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def latencies(times: list[tuple[float, float]]) -> dict[str, float]:
+    ms = [(end - start) * 1000 for start, end in times]
+    return {"p50_ms": percentile(ms, 0.5), "p95_ms": percentile(ms, 0.95), "max_ms": max(ms)}
+
+
+async def answered_times(
+    tg: SandboxTelegramClient, pressed: dict[str, float], since: int
+) -> list[tuple[float, float]]:
+    """(press, answer) per tap, the answer's time from the emulator's call log."""
+    answers = await tg.calls("answerCallbackQuery", since=since)
+    at = {str(call.params["callback_query_id"]): epoch(call.at) for call in answers}
+    return [(started, at[query]) for query, started in pressed.items()]
+
+
+if __name__ == "__main__":
+    print("bench/tapping.py: the tapping harness of bench/approvals.py")
