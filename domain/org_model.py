@@ -11,6 +11,18 @@ from domain.errors import UnknownPersonError
 from domain.phone import normalize_phone
 from domain.roles import Role
 
+# People the Bitrix24 org sync creates get codes of their own namespace: the sync owns
+# them (their active flag follows Bitrix24), so the TOML import leaves them alone.
+BITRIX_CODE_PREFIX = "b24-"
+
+
+def bitrix_person_code(bitrix_id: int) -> str:
+    return f"{BITRIX_CODE_PREFIX}{bitrix_id}"
+
+
+def created_by_bitrix_sync(code: str) -> bool:
+    return code.startswith(BITRIX_CODE_PREFIX)
+
 
 @dataclass(frozen=True)
 class City:

@@ -10,6 +10,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from domain.org_model import bitrix_person_code
 from models.tables import DealerCenter, Department, Person
 from models.uow import SqlUnitOfWork
 from services.b24_org import (
@@ -79,7 +80,7 @@ class SqlBitrixOrgRepository:
             same_phone[0].bitrix_id = person.bitrix_id
             changes.updated.append(same_phone[0].code)
             return same_phone[0]
-        code = f"b24-{person.bitrix_id}"
+        code = bitrix_person_code(person.bitrix_id)
         if any(p.code == code for p in people):
             changes.warnings.append(f"код {code} уже занят: пользователь Bitrix24 пропущен")
             return None

@@ -12,7 +12,9 @@ from sqlalchemy import Select, delete, literal, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
+from domain.errors import OrgValidationError
 from domain.org import OrgDirectory
+from domain.org_model import created_by_bitrix_sync
 from domain.roles import Role
 from models.tables import (
     City,
@@ -37,7 +39,9 @@ class SqlOrgRepository:
 
     async def sync(self, directory: OrgDirectory, now: datetime) -> OrgSyncCounts:
         """Create or update every entry of ``directory`` by code; deactivate people missing
-        from it (never delete: history points at them); keep every existing Telegram link."""
+        from it (never delete: history points at them) except those the Bitrix24 org sync
+        created and owns; keep every existing Telegram link."""
+        await self._check_bitrix_ids(directory)
         created: Counter[str] = Counter()
         updated: Counter[str] = Counter()
         cities = await self._upsert(
@@ -123,10 +127,32 @@ class SqlOrgRepository:
         await self._session.flush()
         return existing
 
+    async def _check_bitrix_ids(self, directory: OrgDirectory) -> None:
+        """A Bitrix24 id in the file that the database gives to someone else (say, a person
+        whose code changed) is refused before anything is written, with every such id."""
+        in_file = {p.bitrix_id: p.code for p in directory.people if p.bitrix_id is not None}
+        if not in_file:
+            return
+        rows = await self._session.execute(
+            select(col(Person.bitrix_id), col(Person.code)).where(
+                col(Person.bitrix_id).in_(list(in_file))
+            )
+        )
+        clashes = [
+            f'people (code "{in_file[bitrix_id]}"): bitrix_id — {bitrix_id} уже у человека '
+            f'"{code}" в базе; верните ему прежний код или уберите bitrix_id'
+            for bitrix_id, code in rows.tuples()
+            if bitrix_id is not None and in_file[bitrix_id] != code
+        ]
+        if clashes:
+            raise OrgValidationError(sorted(clashes))
+
     async def _deactivate_missing(self, known: set[str]) -> list[str]:
         gone = []
         for person in (await self._session.scalars(select(Person))).all():
             if person.code not in known and person.active:
+                if created_by_bitrix_sync(person.code):
+                    continue
                 person.active = False
                 gone.append(person.code)
         return sorted(gone)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import replace
 
+import pytest
+
+from domain.errors import OrgValidationError
 from domain.org import load_org_toml
 from domain.roles import Role
 from services.linking import LinkByContact
@@ -66,3 +69,20 @@ async def test_imports_and_links_leave_a_verifiable_audit_chain(uow_factory, clo
     await LinkByContact(uow_factory, clock)(777002, 777002, "89130000024")
     result = await VerifyAuditChain(uow_factory)()
     assert result.ok and result.checked == 2
+
+
+async def test_a_bitrix_id_the_database_gives_to_someone_else_is_refused_and_nothing_changes(
+    uow_factory, clock
+):
+    text = (FIXTURES / "org.toml").read_text(encoding="utf-8")
+    await ImportOrg(uow_factory, clock)(load_org_toml(text))
+    renamed = load_org_toml(text.replace('code = "egorov"', 'code = "egorov2"'))
+    with pytest.raises(OrgValidationError) as refused:
+        await ImportOrg(uow_factory, clock)(renamed)
+    assert refused.value.errors == [
+        'people (code "egorov2"): bitrix_id — 40 уже у человека "egorov" в базе; '
+        "верните ему прежний код или уберите bitrix_id"
+    ]
+    async with uow_factory() as uow:
+        assert await uow.org.person_by_code("egorov2") is None
+        assert (await uow.org.person_by_code("egorov")).active

@@ -83,3 +83,23 @@ async def test_sync_org_updates_people_idempotently_and_keeps_every_link(
     assert newcomer.full_name == "Зайцев Олег Ильич" and newcomer.bitrix_id == 77
     assert not sokolov.active and sokolov.telegram_user_id == 500023
     assert (await VerifyAuditChain(uow_factory)()).ok
+
+
+async def test_a_later_org_import_leaves_the_people_the_sync_created_alone(
+    database, uow_factory, clock, emulator
+):
+    await ImportOrg(uow_factory, clock)(SAMPLE)
+    emulator.seed(portal_users(), DEPARTMENTS, replace=True)
+    apply = ApplyBitrixOrg(lambda: SqlBitrixOrgUnitOfWork(database), clock)
+    async with Bitrix24Client(emulator.webhook_url, FAST) as client:
+        assert (await OrgSync(client, apply, MAPPING)()).created == ("b24-77",)
+    text = (FIXTURES / "org.toml").read_text(encoding="utf-8")
+    start = text.index('[[people]]\ncode = "egorov"')
+    end = text.index("# --- substitutes")
+    without_egorov = load_org_toml(text[:start] + text[end:])
+    summary = await ImportOrg(uow_factory, clock)(without_egorov)
+    assert "egorov" in summary.counts.deactivated  # the file still rules its own people
+    assert "b24-77" not in summary.counts.deactivated
+    async with uow_factory() as uow:
+        newcomer = await uow.org.person_by_code("b24-77")
+    assert newcomer.active
