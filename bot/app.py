@@ -26,6 +26,7 @@ from bot.scheduler import start_scheduler
 from bot.telegram_session import PinnedResponsesSession
 from handlers import approvals, cutoff, errors, fallback, memos, registers, start
 from handlers.approval_notices import TelegramNoticeSender
+from handlers.card_editor import CardEditor
 from handlers.memo_notices import TelegramMemoNotices
 from models.fsm_storage import SqlStorage
 from models.update_ledger import UpdateLedger
@@ -64,6 +65,7 @@ def make_dispatcher(
         notifier=notifier,
         notice_sender=TelegramNoticeSender(bot, app.usecases, i18n, pace=notifier.paced),
         memo_notice_sender=TelegramMemoNotices(bot, app.usecases, i18n),
+        card_editor=CardEditor(),
     )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))

@@ -1,7 +1,8 @@
 """The register review card (PRODUCT §3 «Review UI»): one message per register and person,
 edited in place. A tap calls one approval use case and re-renders the card; a refused tap
 (moved on, cutoff passed, decided by someone else) is answered with the reason and the card
-refreshed. Notices go out after the tap was answered (``notice_sender`` in dispatcher data).
+refreshed. Notices go out after the tap was answered (``notice_sender`` in dispatcher data);
+card edits go through ``card_editor`` (one at a time per message, newest wins, flood waits).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from handlers.approval_dialogs import (
     return_reason_typed,
     start_dialog,
 )
+from handlers.card_editor import CardEditor
 from handlers.filters import members_only
 from handlers.states import ApprovalDialog
 from services.approval_ports import Card, Notice, NoticeSender
@@ -63,6 +65,7 @@ class _Tap:
     item_id: int = 0
     page: int = 0
     version: int = 0
+    editor: CardEditor | None = None
 
     @property
     def cases(self) -> ApprovalCases:
@@ -74,10 +77,15 @@ class _Tap:
     async def show(self, card: Card | None) -> None:
         if card is None:
             card = await self.cases.open_card(self.person, self.register_id, self.page)
-        await self.edit(*keyboards.screen(card, self.person))
+        await self.edit(*keyboards.screen(card, self.person), version=card.version)
 
-    async def edit(self, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    async def edit(
+        self, text: str, markup: InlineKeyboardMarkup | None, *, version: int | None = None
+    ) -> None:
         if not isinstance(self.query.message, Message):
+            return
+        if self.editor is not None:
+            await self.editor.edit(self.query.message, text, markup, version)
             return
         try:
             await self.query.message.edit_text(text, reply_markup=markup)
@@ -105,11 +113,13 @@ async def card_tapped(
     state: FSMContext,
     raw_state: str | None = None,
     notice_sender: NoticeSender | None = None,
+    card_editor: CardEditor | None = None,
 ) -> None:
     if raw_state in _DIALOGS:  # a tap anywhere ends a pending «write the reason»
         await state.clear()
     tap = _Tap(query, person, usecases, state, notice_sender, callback_data.register_id,
-               callback_data.item_id, callback_data.page, callback_data.version)  # fmt: skip
+               callback_data.item_id, callback_data.page, callback_data.version,
+               card_editor)  # fmt: skip
     await _guarded(tap, _VERBS[callback_data.verb])
 
 
@@ -121,10 +131,11 @@ async def reason_picked(
     usecases: UseCases,
     state: FSMContext,
     notice_sender: NoticeSender | None = None,
+    card_editor: CardEditor | None = None,
 ) -> None:
     data = callback_data
     tap = _Tap(query, person, usecases, state, notice_sender, data.register_id, data.item_id,
-               data.page)  # fmt: skip
+               data.page, editor=card_editor)  # fmt: skip
     if data.reason is QuickReason.OTHER:
         await _guarded(tap, _ask_reject_reason)
     else:

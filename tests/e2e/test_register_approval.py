@@ -164,3 +164,34 @@ async def test_refusals_answer_and_change_nothing(tg: SandboxTelegramClient, sta
     await approve_rest_and_send(tg, SIDOROV, card)
     answer = await sidorov.press(card.message_id, approve_one, crafted=True)
     assert answer is not None and "ушёл дальше" in (answer.text or "")
+
+
+async def test_a_burst_of_taps_under_flood_control_ends_in_one_card_showing_them_all(
+    tg: SandboxTelegramClient, stack: Stack
+):
+    """Telegram allows about one message per second in a chat: a director tapping down a
+    page gets 429 on the card's edits. Every tap is still decided and answered, and the
+    card ends showing all of them, without an error to anyone."""
+    await start_chats(tg, IVANOVA, SIDOROV)
+    register_id = await submit_ekb(tg)
+    card = await card_of(tg, SIDOROV, register_id)
+    sidorov = tg.user(SIDOROV)
+    since = (await tg.calls(since=0))[-1].seq
+    errors_before = stack.bot_log().count("unhandled error")
+    await tg.set_flood_control(True, per_chat_rate=1.0, per_chat_burst=2)
+    try:
+        taps = [button(card, f"✅ {n}") for n in range(1, 7)]
+        answers = await asyncio.gather(*(sidorov.press(card.message_id, t) for t in taps))
+        assert all(a is not None and a.answered and not a.text for a in answers), answers
+        shown = await sidorov.wait_for_edit(card.message_id, contains="Не решено: 18", timeout=10)
+    finally:
+        await tg.set_flood_control(False)
+    assert shown.text.count("✅") >= 6
+    edits = [c for c in await tg.calls("editMessageText", since=since)
+             if str(c.params.get("chat_id")) == str(SIDOROV)]  # fmt: skip
+    assert any(c.status == 429 for c in edits), "the burst met flood control"
+    assert len([c for c in edits if c.ok]) < len(taps)  # the waiting screens were merged
+    decided = query(stack, "select count(*) from register_decision d join register_item i "
+                           "on i.id = d.item_id where i.register_id = ?", register_id)  # fmt: skip
+    assert decided == [(6,)]
+    assert stack.bot_log().count("unhandled error") == errors_before
