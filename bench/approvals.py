@@ -19,8 +19,9 @@ stage; Кузнецов taps ✅ on distinct items with callback data made by ha
   the tapped page (no database, nothing of ours), a tap done at the edit like Viza's,
   against the floor: the most any bot that must show each tap on its card could reach;
 - ``p50_ms`` / ``p95_ms``: 100 taps paced at 100 ms (10 taps/s), each from the press to
-  the card edit that shows it (as above); ``answer_p50_ms``: from the press to the callback answer, which the bot
-  sends once the use case has committed (the rest is rendering and the edit).
+  the card edit that shows it (as above); ``answer_p50_ms``: from the press to the
+  callback answer, which the bot sends once the use case has committed (the rest is
+  rendering and the edit).
 
 Times are the emulator's (when it handled the edit or the answer) against the bench's own
 clock at the press, on one machine. Flood control is off: this measures the bot, not

@@ -76,15 +76,22 @@ def duplicates_in_file(rows: Sequence[PaymentRow]) -> tuple[RegisterWarning, ...
 
 
 def duplicates_against(
-    rows: Sequence[PaymentRow], prior: Iterable[PriorItem]
+    rows: Sequence[PaymentRow],
+    prior: Iterable[PriorItem],
+    keys: Sequence[DuplicateKey] | None = None,
 ) -> tuple[RegisterWarning, ...]:
-    """A warning for each row that matches payments already in other (or earlier) registers."""
+    """A warning for each row that matches payments already in other (or earlier) registers.
+
+    ``keys``, if given, are the rows' `row_key`s in row order (the caller already has them).
+    """
     known: dict[DuplicateKey, list[PriorItem]] = defaultdict(list)
     for item in prior:
         known[duplicate_key(item.inn, item.invoice_number, item.amount, item.purpose)].append(item)
+    if not known:
+        return ()
     warnings = []
-    for row in rows:
-        matches = known.get(row_key(row))
+    for row, key in zip(rows, keys if keys is not None else map(row_key, rows), strict=True):
+        matches = known.get(key)
         if matches:
             where = "; ".join(f"{m.register_label}, {m.dc_label}" for m in matches[:3])
             more = f" и ещё {len(matches) - 3}" if len(matches) > 3 else ""
@@ -131,9 +138,11 @@ def review_warnings(
     today: date | None = None,
     ceo_threshold: Decimal | None = None,
     prior: Iterable[PriorItem] = (),
+    keys: Sequence[DuplicateKey] | None = None,
 ) -> tuple[RegisterWarning, ...]:
-    """Warnings that need context beyond the file (readers already report in-file duplicates)."""
-    warnings = duplicates_against(rows, prior)
+    """Warnings that need context beyond the file (readers already report in-file duplicates).
+    ``keys``: the rows' `row_key`s in row order, if the caller has them."""
+    warnings = duplicates_against(rows, prior, keys)
     if today is not None:
         warnings += overdue(rows, today)
     if ceo_threshold is not None:

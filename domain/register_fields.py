@@ -68,6 +68,7 @@ _BLANK = ("", None)
 _GROUP_SPACES = str.maketrans("", "", " \u00a0\u202f")
 _PLAIN_AMOUNT = re.compile(r"\d{1,15}(?:[.,]\d{1,2})?", re.ASCII)
 _NOT_A_DATE = date.min  # the quick path's answer for "ask the careful path"
+_new_row = tuple.__new__
 
 
 def build_row(
@@ -96,24 +97,36 @@ def _quick_row(
     flag = _QUICK_URGENT.get(urgent) if type(urgent) is str or urgent is None else None
     if value is None or flag is None or inn_problem(inn) is not None:
         return None
-    invoice_date, due_date = _quick_date(inv_date), _quick_date(due)
+    invoice_date = inv_date if type(inv_date) is date else _quick_date(inv_date)
+    due_date = due if type(due) is date else _quick_date(due)
     if invoice_date is _NOT_A_DATE or due_date is _NOT_A_DATE:
         return None
     counterparty, text = " ".join(cp.split()), " ".join(purpose.split())
     if not counterparty or not text or currency not in _BLANK:
         return None
-    return PaymentRow(
-        line, counterparty, inn, value, text, cell_text(inv_no) or None, invoice_date,
-        "RUB", cell_text(category) or None, due_date, flag, cell_text(comment) or None,
-        document_number,
-    )  # fmt: skip
+    # tuple.__new__ skips the NamedTuple's Python-level __new__; every field is given.
+    return _new_row(PaymentRow, (
+        line, counterparty, inn, value, text, _optional_text(inv_no), invoice_date, "RUB",
+        _optional_text(category), due_date, flag, _optional_text(comment), document_number,
+    ))  # fmt: skip
+
+
+def _optional_text(value: object) -> str | None:
+    """`cell_text`, or None for an empty cell."""
+    if type(value) is str:
+        return " ".join(value.split()) or None
+    return None if value is None else cell_text(value) or None
 
 
 def _quick_amount(value: object) -> Decimal | None:
     if type(value) is float and 0 < value < 1e15:
-        d = Decimal(repr(value))
-        q = d.quantize(KOPECK)
-        return q if q == d else None
+        # repr is the shortest text that reads back as the float («1234.5», «0.07», «1e-05»):
+        # kopecks at most means one or two digits after its point.
+        text = repr(value)
+        places = len(text) - text.find(".") - 1
+        if places == 2:
+            return Decimal(text)
+        return Decimal(text + "0") if places == 1 else None
     if type(value) is str:
         if not _PLAIN_AMOUNT.fullmatch(value):
             value = value.translate(_GROUP_SPACES)  # «1 234,56»

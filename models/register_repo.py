@@ -4,15 +4,17 @@ store fast), the 30-day duplicate lookup is one query, drafts change under a ver
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Table, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.register_approval import ItemStatus, RegisterStatus
+from domain.register_approval import RegisterStatus
 from domain.register_checks import DuplicateKey, duplicate_key
+from models.register_items import KEY_WIDTH, item_insert, item_rows
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import City, DcAccountant, DealerCenter, Person
 from services.register_ports import (
@@ -36,7 +38,6 @@ PERSON = cast(Table, Person.__table__)  # type: ignore[attr-defined]
 # register reads the 30-day window instead (from the register side), still in one query,
 # and filters here. Both stay well under the bind-parameter caps of SQLite and asyncpg.
 _KEY_LOOKUP_LIMIT = 2000
-_KEY_WIDTH = 200
 _INSERT_SLICE = 5000
 
 
@@ -85,7 +86,7 @@ class SqlRegisterRepository:
             .where(REG.c.created_at >= since, REG.c.status != RegisterStatus.CANCELLED.value)
             .order_by(REG.c.created_at, ITEM.c.position)
         )
-        stored = {(inn, invoice[:_KEY_WIDTH], amount) for inn, invoice, amount in keys}
+        stored = _stored_keys(keys)
         if len(stored) <= _KEY_LOOKUP_LIMIT:
             # exact seeks on ix_register_item_duplicate_key: only true candidates are read
             columns = tuple_(ITEM.c.inn, ITEM.c.invoice_key, ITEM.c.amount)
@@ -154,20 +155,14 @@ class SqlRegisterRepository:
         return int(register_id)
 
     async def _insert_items(self, register_id: int, draft: NewRegister) -> None:
-        # Measured: going through the ORM/Core parameter machinery took longer than reading
-        # the file. One compiled INSERT and plain driver values (executemany) keep a
-        # 10,000-row register well under the parse time.
         connection = await self._session.connection()
-        dialect = connection.dialect
-        compiled = (insert(ITEM).values({name: bindparam(name) for name in ITEM_COLUMNS})).compile(
-            dialect=dialect
-        )
-        assert tuple(compiled.positiontup or ()) == ITEM_COLUMNS
-        kopecks = dialect.name == "sqlite"
+        statement = item_insert(connection.dialect, register_id)
+        sqlite = connection.dialect.name == "sqlite"
         # In slices: the driver values of a 100,000-row register never sit in memory at once.
         for start in range(0, len(draft.rows), _INSERT_SLICE):
-            rows = _item_rows(register_id, draft, start, kopecks=kopecks)
-            await connection.exec_driver_sql(compiled.string, rows)
+            stop = min(start + _INSERT_SLICE, len(draft.rows))
+            rows = item_rows(draft, start, stop, sqlite=sqlite)
+            await connection.exec_driver_sql(statement, rows)
 
     async def summary(self, register_id: int) -> RegisterSummary | None:
         row = (
@@ -218,63 +213,17 @@ class SqlRegisterRepository:
         return cast(int, result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-ITEM_COLUMNS = (
-    "register_id", "position", "line", "document_number", "counterparty", "inn",
-    "invoice_number", "invoice_key", "invoice_date", "purpose", "amount", "currency",
-    "category", "due_date", "urgent", "comment", "over_threshold", "duplicate_note", "status",
-)  # fmt: skip
-
-
-def _item_rows(
-    register_id: int, draft: NewRegister, start: int, *, kopecks: bool
-) -> list[tuple[Any, ...]]:
-    """Driver values in ``ITEM_COLUMNS`` order for ``_INSERT_SLICE`` rows from ``start``.
-    SQLite gets what `Money` and SQLAlchemy's Date would bind there (integer kopecks, ISO
-    dates); PostgreSQL takes Decimal and date."""
-    notes, over, pending = draft.notes, draft.over_threshold, ItemStatus.PENDING.value
-    day = _iso if kopecks else _same
-    end = start + _INSERT_SLICE
-    keys = draft.keys[start:end]
-    return [
-        (
-            register_id,
-            position,
-            row.line,
-            row.document_number,
-            row.counterparty,
-            row.inn,
-            row.invoice_number,
-            key[1][:_KEY_WIDTH],
-            day(row.invoice_date),
-            row.purpose,
-            int(row.amount.scaleb(2)) if kopecks else row.amount,
-            row.currency,
-            row.category,
-            day(row.due_date),
-            row.urgent,
-            row.comment,
-            row.line in over,
-            notes.get(row.line),
-            pending,
-        )
-        for position, row, key in zip(
-            range(start + 1, end + 1), draft.rows[start:end], keys, strict=False
-        )
-    ]
+def _stored_keys(keys: Collection[DuplicateKey]) -> AbstractSet[DuplicateKey]:
+    """The keys as ``invoice_key`` holds them (cut to its width); a set that fits, as is."""
+    if isinstance(keys, AbstractSet) and all(len(key[1]) <= KEY_WIDTH for key in keys):
+        return keys
+    return {(inn, invoice[:KEY_WIDTH], amount) for inn, invoice, amount in keys}
 
 
 def _stored_key(row: Any) -> DuplicateKey:
     inn, invoice_number, amount, purpose = row[:4]
     inn, invoice, amount = duplicate_key(inn, invoice_number, amount, purpose)
-    return inn, invoice[:_KEY_WIDTH], amount
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _same(day: date | None) -> date | None:
-    return day
+    return inn, invoice[:KEY_WIDTH], amount
 
 
 def _warning_document(warning: Any) -> dict[str, Any]:

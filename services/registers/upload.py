@@ -8,7 +8,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from domain.register_approval import RegisterStatus
 from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_key
@@ -79,7 +78,9 @@ class UploadRegister:
         dc = _pick(served, dc_id)
         try:
             check_file_size(data, self._rules.limits)
-            parsed, digest = await asyncio.to_thread(_read, filename, data, self._rules.limits)
+            parsed, digest, keys = await asyncio.to_thread(
+                _read, filename, data, self._rules.limits
+            )
         except RegisterFileError as error:
             return _rejected(filename, (error.message,))
         if parsed.errors:
@@ -87,7 +88,7 @@ class UploadRegister:
         if dc is None:
             return NeedDealerCenter(tuple(served))
         upload = NewRegisterFile(filename, data, digest, telegram_file_id)
-        return DraftReady(await self._store(actor, dc, parsed, upload))
+        return DraftReady(await self._store(actor, dc, parsed, upload, keys))
 
     async def _served(self, actor: PersonView) -> Sequence[DealerCenterRef]:
         async with self._uow() as uow:
@@ -103,10 +104,10 @@ class UploadRegister:
         dc: DealerCenterRef,
         parsed: ParsedRegister,
         upload: NewRegisterFile,
+        keys: list[DuplicateKey],
     ) -> RegisterSummary:
         now, rules = self._clock.now(), self._rules
         today = now.astimezone(rules.cutoff.head_office_tz).date()
-        keys = [row_key(row) for row in parsed.rows]
         async with self._uow() as uow:
             twin = await uow.registers.same_draft(
                 actor.id, dc.id, upload.sha256, now - SAME_UPLOAD_WINDOW
@@ -121,6 +122,7 @@ class UploadRegister:
                 today=today,
                 ceo_threshold=rules.ceo_threshold,
                 prior=[self._prior_item(p) for p in prior],
+                keys=keys,
             )
             draft = self._draft(actor, dc, parsed, warnings, upload, keys, now)
             register_id = await uow.registers.add_draft(draft)
@@ -172,14 +174,15 @@ class UploadRegister:
 
 
 def _summary(register_id: int, dc: DealerCenterRef, draft: NewRegister) -> RegisterSummary:
-    groups: dict[tuple[str, str | None], list[Any]] = {}
+    amounts: dict[tuple[str, str | None], list[Decimal]] = {}
     for row in draft.rows:
-        group = groups.setdefault((row.currency, row.category), [Decimal("0.00"), 0])
-        group[0] += row.amount
-        group[1] += 1
+        group = amounts.get((row.currency, row.category))
+        if group is None:
+            group = amounts[row.currency, row.category] = []
+        group.append(row.amount)
     totals, by_category = summarize_groups(
-        (currency, category, amount, count)
-        for (currency, category), (amount, count) in groups.items()
+        (currency, category, sum(group, Decimal("0.00")), len(group))
+        for (currency, category), group in amounts.items()
     )
     return RegisterSummary(
         id=register_id,
@@ -198,10 +201,14 @@ def _summary(register_id: int, dc: DealerCenterRef, draft: NewRegister) -> Regis
     )
 
 
-def _read(filename: str, data: bytes, limits: ReadLimits) -> tuple[ParsedRegister, str]:
-    """Runs in a worker thread: parsing and hashing are CPU-bound."""
+def _read(
+    filename: str, data: bytes, limits: ReadLimits
+) -> tuple[ParsedRegister, str, list[DuplicateKey]]:
+    """Runs in a worker thread: parsing, hashing and the rows' duplicate keys (computed once,
+    for the 30-day lookup, its warnings and the stored items) are CPU-bound."""
     parsed = read_register(filename, data, limits)
-    return parsed, hashlib.sha256(data).hexdigest()
+    keys = [] if parsed.errors else [row_key(row) for row in parsed.rows]
+    return parsed, hashlib.sha256(data).hexdigest(), keys
 
 
 def _pick(served: Sequence[DealerCenterRef], dc_id: int | None) -> DealerCenterRef | None:

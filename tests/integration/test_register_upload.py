@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from domain.inn import complete_inn
 from domain.org import load_org_toml
+from domain.registers_rows import PaymentRow
+from formats.registers import read_register
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import DealerCenter
 from services.errors import NotAllowed
@@ -126,6 +128,30 @@ async def test_the_nsk_1c_file_stores_6_items(desk, database):
     assert summary.dc.code == "nsk-lexus"
     assert summary.item_count == 6 and summary.total == Decimal("1745881.26")
     assert await counts(database) == (1, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("telegram_id", "name", "dc"),
+    [(IVANOVA, EKB, "ekb-toyota"), (SMIRNOVA, MSK, "msk-kia"), (NOVIKOVA, NSK, None)],
+)
+async def test_every_stored_item_is_its_parsed_row_with_null_for_an_empty_cell(
+    desk, database, telegram_id, name, dc
+):
+    summary = await desk.draft(telegram_id, name, dc)
+    parsed = read_register(name, (SAMPLES / name).read_bytes())
+    fields = [getattr(RegisterItem, f) for f in PaymentRow._fields]
+    async with database.sessions() as session:
+        stored = (
+            await session.execute(
+                select(RegisterItem.position, RegisterItem.status, *fields)
+                .where(RegisterItem.register_id == summary.id)
+                .order_by(RegisterItem.id)
+            )
+        ).all()
+    assert [tuple(item[2:]) for item in stored] == [tuple(row) for row in parsed.rows]
+    assert [item[:2] for item in stored] == [(n, "pending") for n in range(1, len(stored) + 1)]
+    assert any(row.comment is None for row in parsed.rows)
+    assert all(row.document_number is not None for row in parsed.rows) == (dc is None)
 
 
 async def test_a_file_with_errors_is_refused_line_by_line_and_stores_nothing(

@@ -8,8 +8,11 @@ import zipfile
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formats.registers import ReadLimits, RegisterFileError, read_register
+from formats.registers.sheet_scan import _anomaly_pattern, _fast_extent, _split_ref
 from tests.unit.registers.builders import HEADER_RU, INN_A, fixture, payment, xlsx, zip_bytes
 
 EKB = "ekb-toyota_2026-11-30.xlsx"
@@ -150,3 +153,30 @@ def test_a_file_of_the_wrong_type_is_named_as_such(data: bytes, start: str) -> N
 def test_the_content_decides_not_the_name() -> None:
     assert len(read_register("r.pdf", xlsx([HEADER_RU, payment(1, INN_A)]), ReadLimits()).rows)
     assert _refusal(b"%PDF-1.4", name="r.csv").startswith("Это PDF-документ")
+
+
+_CELL_TAG = st.sampled_from(
+    [
+        b'<c r="A1">', b'<c r="J9999"/>', b'<c r="B10000">', b'<c r="AA7">', b'<c r="XFD1">',
+        b"<c>", b"<c/>", b'<c t="s">', b'<c r="7">', b'<c r="AB">', b'<c  r="A1">',
+        b'<c\tr="C3">', b'<col min="1"/>', b"<cols>", b'<c r="A1x">', b'<x:c r="A1">', b"x",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL_TAG, max_size=12), st.sampled_from([9_000, 10_000, 99_000]))
+def test_the_cell_scan_flags_exactly_the_cells_the_full_pattern_flags(
+    tags: list[bytes], max_rows: int
+) -> None:
+    xml = b"<sheetData><row>" + b"".join(tags) + b"</row></sheetData>"
+    limits = ReadLimits(max_rows=max_rows)
+    rows, columns, unusual = 0, 0, False
+    for match in _anomaly_pattern(len(str(limits.sheet_row_cap))).finditer(xml):
+        if match.group(1) is None:
+            rows, columns, unusual = 0, 0, True
+            break
+        row, column = _split_ref(match.group(1))
+        rows, columns = max(rows, row), max(columns, column)
+    expected = (rows, columns, unusual) if unusual else (rows, max(columns, 26), False)
+    assert _fast_extent(xml, limits) == expected

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.register_fields import _careful_row, _quick_row, build_row
+from domain.money import KOPECK
+from domain.register_fields import _careful_row, _quick_amount, _quick_row, build_row
 
 CELL = st.one_of(
     st.none(),
@@ -48,3 +50,23 @@ def test_the_quick_path_agrees_with_the_careful_path(cells: tuple[object, ...]) 
     if quick is not None:
         assert quick == careful and problems == []
     assert build_row(7, cells) == (careful, problems)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(min_value=0, max_value=2e15, allow_nan=False),
+        st.integers(min_value=1, max_value=10**17).map(lambda cents: cents / 100),
+    )
+)
+def test_a_float_amount_reads_as_its_shortest_text_kept_to_kopecks(value: float) -> None:
+    # The quick path reads the float's repr without a Decimal round trip; it must give the
+    # same value and the same two decimal places as the Decimal reading, or nothing.
+    expected = None
+    if 0 < value < 1e15:
+        exact = Decimal(repr(value))
+        expected = exact.quantize(KOPECK) if exact.quantize(KOPECK) == exact else None
+    got = _quick_amount(value)
+    assert (str(got) if got is not None else None) == (
+        str(expected) if expected is not None else None
+    )
