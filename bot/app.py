@@ -11,7 +11,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand
 
 from b24sync.handlers_memo import MemoSyncOptions, MemoTaskSync
 from bot.alerts import TelegramAdminAlerts
@@ -27,6 +26,7 @@ from bot.telegram_session import PinnedResponsesSession
 from handlers import approvals, cutoff, errors, fallback, memos, registers, start
 from handlers.approval_notices import TelegramNoticeSender
 from handlers.card_editor import CardEditor
+from handlers.command_menu import publish_command_menus
 from handlers.memo_notices import TelegramMemoNotices
 from models.fsm_storage import SqlStorage
 from models.update_ledger import UpdateLedger
@@ -83,15 +83,6 @@ def make_dispatcher(
     return dp
 
 
-COMMANDS = [
-    BotCommand(command="start", description="Главное меню"),
-    BotCommand(command="help", description="Справка"),
-    BotCommand(command="memo", description="Новая служебная записка"),
-    BotCommand(command="memos", description="Мои записки"),
-    BotCommand(command="cancel", description="Прервать диалог"),
-]
-
-
 async def run_bot(app: Application) -> None:
     """Run until cancelled: long polling, or the webhook server (PRODUCT §8)."""
     bot = make_bot(app.settings)
@@ -106,7 +97,7 @@ async def run_bot(app: Application) -> None:
         dp["admin_alerts"] = alerts
         sender = make_sender(dp["notifier"], app, dp["i18n_core"])
         scheduler = start_scheduler(app, JobRunner(app, sender))
-        await bot.set_my_commands(COMMANDS)
+        await publish_command_menus(bot, dp["i18n_core"])
         if app.settings.bitrix24.webhook_url is not None:
             workers.append(asyncio.create_task(run_relay_forever(app, alerts=alerts)))
             workers.append(asyncio.create_task(run_memo_tasks(app, dp["memo_notice_sender"])))

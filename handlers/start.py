@@ -6,10 +6,12 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
 
 from domain.roles import Role
 from handlers import approval_keyboards, approval_texts, keyboards, memo_keyboards, views
 from handlers.callbacks import InvitePerson, MenuAction
+from handlers.command_menu import menu_for_chat
 from handlers.filters import members_only
 from handlers.states import InviteDialog
 from services.ports import PersonView
@@ -73,13 +75,17 @@ async def start_with_invite(
     await show_menu(message, linked)
 
 
-async def start(message: Message, person: PersonView | None) -> None:
+async def start(
+    message: Message, person: PersonView | None, i18n_core: I18n | None = None
+) -> None:
     if person is None:
         await message.answer(views.how_to_link(), reply_markup=keyboards.share_phone())
     elif not person.active:
         await message.answer(views.deactivated())
     else:
         await show_menu(message, person)
+        if i18n_core is not None and message.bot is not None:
+            await menu_for_chat(message.bot, i18n_core, message.chat.id, person.language)
 
 
 async def show_help(message: Message) -> None:

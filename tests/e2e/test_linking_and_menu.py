@@ -3,6 +3,8 @@ and a dialog that survives a restart."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sandbox.telegram import SandboxTelegramClient
 from tests.e2e.harness import BOT_USERNAME, Stack, pool_phone
 
@@ -152,3 +154,26 @@ async def test_a_deactivated_person_gets_nothing_but_a_notice(
     assert answer is not None and "отключена" in (answer.text or "")
     restored = stack.viza("org", "import", str(stack.org_file))
     assert restored.returncode == 0
+
+
+async def test_the_command_menu_speaks_each_persons_language(
+    tg: SandboxTelegramClient, stack: Stack
+):
+    director, admin = tg.user(500020), tg.user(500005)
+    await director.send_command("/start")
+    await director.wait_for_message(contains="Кузнецов")
+    await admin.send_command("/start")
+    await admin.wait_for_message(contains="Белов")
+    russian = dict((await director.chat_view()).commands)
+    assert russian["start"] == "Главное меню" and russian["memo"] == "Новая служебная записка"
+    for _ in range(50):  # the admin's own menu is set just after their /start is answered
+        english = dict((await admin.chat_view()).commands)
+        if english.get("start") == "Main menu":
+            break
+        await asyncio.sleep(0.05)
+    assert english == {"start": "Main menu", "help": "Help", "memo": "New memo",
+                       "memos": "My memos", "cancel": "Cancel the dialog"}  # fmt: skip
+    english_client = await tg.create_user(
+        "Smith", user_id=stack.users.telegram_id(), language_code="en"
+    )
+    assert dict((await english_client.chat_view()).commands)["help"] == "Help"
