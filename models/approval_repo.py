@@ -19,6 +19,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
     not_,
     or_,
     update,
@@ -361,10 +362,19 @@ class SqlApprovalRepository:
 
     async def card_tally(self, scope: CardScope) -> CardTally:
         """The header figures in one aggregate query: counting hundreds of items in SQL
-        costs less than loading them for every tap."""
+        costs less than loading them for every tap. «Undecided» asks, per item at the
+        stage, for its decision by the unique (item, round, stage) key: an outer join here
+        let PostgreSQL, on fresh statistics, rescan the decisions once per item."""
         at_stage, rub = _at_stage(scope), col(RegisterItem.currency) == HOME_CURRENCY
-        decided = aliased(RegisterDecision, name="d")
-        undecided = and_(at_stage, col(decided.id).is_(None))
+        decided = (
+            sa_select(literal(1))
+            .where(
+                col(RegisterDecision.item_id) == RegisterItem.id,
+                col(RegisterDecision.round) == scope.round,
+                col(RegisterDecision.stage) == (scope.stage.value if scope.stage else None),
+            )
+            .exists()
+        )
         row = (
             await self._session.execute(
                 sa_select(
@@ -372,15 +382,10 @@ class SqlApprovalRepository:
                     func.sum(case((rub, col(RegisterItem.amount)))),
                     func.sum(case((at_stage, 1), else_=0)),
                     func.sum(case((and_(at_stage, rub), col(RegisterItem.amount)))),
-                    func.sum(case((undecided, 1), else_=0)),
-                )
-                .select_from(RegisterItem)
-                .outerjoin(decided, and_(
-                    col(decided.item_id) == RegisterItem.id, col(decided.round) == scope.round,
-                    col(decided.stage) == (scope.stage.value if scope.stage else None)))
-                .where(col(RegisterItem.register_id) == scope.register_id)
+                    func.sum(case((and_(at_stage, not_(decided)), 1), else_=0)),
+                ).where(col(RegisterItem.register_id) == scope.register_id)
             )
-        ).one()  # fmt: skip
+        ).one()
         count, total, at_count, at_total, open_count = row
         return CardTally(count, total or _ZERO, at_count or 0, at_total or _ZERO, open_count or 0)
 
