@@ -114,18 +114,13 @@ def time_left(now: datetime, deadline: datetime) -> timedelta:
     return max(left, timedelta(0))
 
 
-def humanize_time_left(left: timedelta) -> str:
-    """Russian short form: «2 дн 3 ч», «1 ч 25 мин», «2 ч», «15 мин», «срок прошёл».
-
-    Minutes are rounded up, so any time left shows at least «1 мин».
-    """
+def time_left_parts(left: timedelta) -> tuple[int, int, int] | None:
+    """(days, hours, minutes) of the time left, for «2 дн 3 ч», «1 ч 25 мин», «15 мин»;
+    None once the deadline has passed. Minutes are rounded up, so any time left shows at
+    least one minute. (The words are the bot's: ``handlers.views.time_left_text``.)"""
     if left <= timedelta(0):
-        return "срок прошёл"
+        return None
     minutes = math.ceil(left.total_seconds() / 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} дн {hours} ч" if hours else f"{days} дн"
-    if hours:
-        return f"{hours} ч {mins} мин" if mins else f"{hours} ч"
-    return f"{mins} мин"
+    return days, hours, mins

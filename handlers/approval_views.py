@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.calendar import format_local, humanize_time_left, time_left
+from domain.calendar import format_local, time_left
 from domain.money import format_amount
 from domain.register_approval import Decision, ItemStatus, RegisterStatus
 from domain.register_route import Stage
 from handlers.approval_callbacks import QuickReason
 from handlers.register_views import MESSAGE_LIMIT, length
+from handlers.views import time_left_text
 from services.approval_ports import Card, CardItem
 
 __all__ = ["MESSAGE_LIMIT", "length"]
@@ -141,11 +142,9 @@ def cutoff_line(card: Card) -> str:
     if not left:
         return _("⏰ Отсечка {at} МСК — срок прошёл").format(at=at)
     if mine.utcoffset() == moscow.utcoffset():
-        return _("⏰ Отсечка {at} МСК, осталось {left}").format(
-            at=at, left=humanize_time_left(left)
-        )
+        return _("⏰ Отсечка {at} МСК, осталось {left}").format(at=at, left=time_left_text(left))
     return _("⏰ Отсечка {at} МСК = {mine} по вашему времени, осталось {left}").format(
-        at=at, mine=mine.strftime("%H:%M"), left=humanize_time_left(left)
+        at=at, mine=mine.strftime("%H:%M"), left=time_left_text(left)
     )
 
 

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.calendar import format_local, humanize_time_left, time_left
+from domain.calendar import format_local, time_left
 from domain.money import format_amount
 from formats.exports import ApprovedPayment
+from handlers.views import time_left_text
 from services.cutoff import CarryResult, Digest, MissedNotice, Reminder
 from services.cutoff.ports import DcFigures, Figures, LateRegister, MissedRegister, StageWaiting
 
@@ -68,7 +69,7 @@ def _local(moment: datetime, zone: str) -> datetime:
 
 def reminder(remind: Reminder) -> str:
     cutoff = _local(remind.cutoff_at, remind.timezone)
-    left = humanize_time_left(time_left(remind.now, remind.cutoff_at))
+    left = time_left_text(time_left(remind.now, remind.cutoff_at))
     head = _("⏰ <b>Отсечка сегодня в {time}</b> по вашему времени ({zone}) — осталось {left}.")
     lines = [
         head.format(time=f"{cutoff:%H:%M}", zone=zone_label(remind.timezone, cutoff), left=left),

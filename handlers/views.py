@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
+from domain.calendar import time_left_parts
 from domain.roles import Role
 from services.ports import PersonView
 
@@ -125,3 +127,24 @@ def menu_button_help() -> str:
 
 def menu_button_invite() -> str:
     return _("✉️ Пригласить сотрудника")
+
+
+def time_left_text(left: timedelta) -> str:
+    """«2 дн 3 ч», «1 ч 25 мин», «2 ч», «15 мин», «срок прошёл» — in the reader's language."""
+    parts = time_left_parts(left)
+    if parts is None:
+        return _("срок прошёл")
+    days, hours, minutes = parts
+    if days:
+        return (
+            _("{days} дн {hours} ч").format(days=days, hours=hours)
+            if hours
+            else _("{days} дн").format(days=days)
+        )
+    if hours:
+        return (
+            _("{hours} ч {minutes} мин").format(hours=hours, minutes=minutes)
+            if minutes
+            else _("{hours} ч").format(hours=hours)
+        )
+    return _("{minutes} мин").format(minutes=minutes)

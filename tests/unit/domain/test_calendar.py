@@ -9,7 +9,7 @@ from domain.calendar import (
     BusinessCalendar,
     CutoffPolicy,
     format_local,
-    humanize_time_left,
+    time_left_parts,
     time_left,
 )
 from domain.errors import CalendarError
@@ -116,25 +116,27 @@ def test_a_novosibirsk_reminder_reads_in_novosibirsk_time() -> None:
     first = POLICY.reminder_moments(date(2026, 12, 16))[0]
     assert format_local(first, NSK).strftime("%H:%M") == "17:00"
     left = time_left(first, POLICY.cutoff_moment(date(2026, 12, 16)))
-    assert humanize_time_left(left) == "1 ч"
+    assert time_left_parts(left) == (0, 1, 0)
 
 
 @pytest.mark.parametrize(
-    ("left", "text"),
+    ("left", "parts"),
     [
-        (timedelta(hours=1, minutes=25), "1 ч 25 мин"),
-        (timedelta(minutes=15), "15 мин"),
-        (timedelta(minutes=14, seconds=1), "15 мин"),  # rounded up
-        (timedelta(seconds=20), "1 мин"),
-        (timedelta(hours=2), "2 ч"),
-        (timedelta(days=2, hours=22, minutes=10), "2 дн 22 ч"),
-        (timedelta(days=1), "1 дн"),
-        (timedelta(0), "срок прошёл"),
-        (timedelta(minutes=-5), "срок прошёл"),
+        (timedelta(hours=1, minutes=25), (0, 1, 25)),
+        (timedelta(minutes=15), (0, 0, 15)),
+        (timedelta(minutes=14, seconds=1), (0, 0, 15)),  # rounded up
+        (timedelta(seconds=20), (0, 0, 1)),
+        (timedelta(hours=2), (0, 2, 0)),
+        (timedelta(days=2, hours=22, minutes=10), (2, 22, 10)),
+        (timedelta(days=1), (1, 0, 0)),
+        (timedelta(0), None),
+        (timedelta(minutes=-5), None),
     ],
 )
-def test_time_left_in_russian(left: timedelta, text: str) -> None:
-    assert humanize_time_left(left) == text
+def test_time_left_in_days_hours_and_minutes(
+    left: timedelta, parts: tuple[int, int, int] | None
+) -> None:
+    assert time_left_parts(left) == parts
 
 
 def test_time_left_never_goes_negative() -> None:
