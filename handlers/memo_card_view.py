@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.memo import MemoStatus
 from formats.memo_pdf import format_size
-from handlers.memo_views import initials, number_of, short
+from handlers.memo_views import initials, number_of, short, status_title
 from services.memos.ports import CardStep, MemoCard
 
 MESSAGE_LIMIT = 4096
@@ -62,7 +62,7 @@ def _latest_fitting(lines: list[str], room: int) -> list[str]:
 
 
 def _head(card: MemoCard) -> str:
-    status = escape(card.status.title_ru)
+    status = escape(status_title(card.status))
     if card.round > 1:
         status += _(" (круг {round})").format(round=card.round)
     return "\n".join(

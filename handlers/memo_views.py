@@ -8,6 +8,7 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
+from domain.memo import MemoStatus
 from formats.memo_pdf import format_size
 from handlers.memo_draft import DraftData
 from services.memos import RoutePlan
@@ -192,13 +193,25 @@ def sent(number: str | None, awaiting: str | None) -> str:
 # --- lists and notices -----------------------------------------------------------------
 
 
+def status_title(status: MemoStatus) -> str:
+    """A memo's status in the reader's language."""
+    titles = {
+        MemoStatus.DRAFT: _("Черновик"),
+        MemoStatus.IN_APPROVAL: _("На согласовании"),
+        MemoStatus.APPROVED: _("Согласована"),
+        MemoStatus.REJECTED: _("Отклонена"),
+        MemoStatus.RETURNED: _("Возвращена на доработку"),
+    }
+    return titles[status]
+
+
 def my_memos(rows: list[MemoRow], viewer_name: str) -> str:
     if not rows:
         return _("У вас пока нет служебных записок. Новая: /memo")
     lines = [_("<b>Мои записки</b>")]
     for row in rows:
         line = f"• {number_of(row.number)} «{escape(short(row.title, 60))}» — "
-        line += escape(row.status.title_ru)
+        line += escape(status_title(row.status))
         if row.awaiting:
             line += _(", ждёт: {name}").format(name=escape(initials(row.awaiting)))
         if row.bitrix_task_id:

@@ -114,3 +114,14 @@ def test_notices_escape_the_reason_and_fit_a_caption():
     caption = views.notice_text(approved)
     assert caption is not None and len(caption) <= 1024
     assert max(callback_sizes(keyboards.notice_keyboard("returned", BIG))) <= 64
+
+
+def test_a_memos_status_reads_in_the_readers_language():
+    i18n = I18n(path=LOCALES, default_locale="ru")
+    with i18n.context(), i18n.use_locale("en"):
+        titles = {status: views.status_title(status) for status in MemoStatus}
+        head = card_text(card(status=MemoStatus.APPROVED, round=1))
+    assert titles[MemoStatus.RETURNED] == "Returned for revision"
+    assert all(title.isascii() for title in titles.values())
+    assert "Approved" in head
+    assert views.status_title(MemoStatus.APPROVED) == "Согласована"  # outside: Russian
