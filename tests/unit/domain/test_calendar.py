@@ -9,8 +9,8 @@ from domain.calendar import (
     BusinessCalendar,
     CutoffPolicy,
     format_local,
-    time_left_parts,
     time_left,
+    time_left_parts,
 )
 from domain.errors import CalendarError
 
