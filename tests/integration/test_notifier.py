@@ -105,7 +105,7 @@ async def test_a_digest_to_200_people_arrives_complete_without_unhandled_429(tg,
     await tg.set_flood_control(True, global_rate=150, global_burst=60)
     people = await started_users(tg, 200)
     await tg.clear_calls()
-    limits = Limits(global_rate=120, global_burst=40)
+    limits = Limits(global_rate=100, global_burst=30)  # a third below the emulator's
     sender = TelegramCutoffSender(Notifier(bot, limits=limits), make_i18n(), concurrency=100)
     reached = await sender.digest(a_digest(), people)
     assert reached == 200
