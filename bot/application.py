@@ -40,6 +40,7 @@ class Application:
             register_rules=register_rules(settings),
             approval_rules=approval_rules(settings),
             bitrix24=settings.bitrix24.webhook_url is not None,
+            reader=lambda: SqlUnitOfWork(database, read_only=True),
         )
         return cls(settings, database, clock, usecases)
 

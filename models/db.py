@@ -16,13 +16,18 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+READ_ONLY = "viza_read_only"  # an execution option: the session never writes
+
 
 @dataclass(frozen=True)
 class Database:
-    """An async engine plus its session factory."""
+    """An async engine plus its session factories: ``sessions`` for use cases (on SQLite
+    each takes the write lock when it begins), ``readers`` for reads that never write (on
+    SQLite a plain BEGIN: a WAL reader goes on while a writer holds the lock)."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]
 
     @property
     def dialect(self) -> str:
@@ -45,7 +50,12 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    reading = engine.execution_options(**{READ_ONLY: True})
+    return Database(
+        engine,
+        async_sessionmaker(engine, expire_on_commit=False),
+        async_sessionmaker(reading, expire_on_commit=False),
+    )
 
 
 def _ensure_sqlite_dir(database: str | None) -> None:
@@ -67,5 +77,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin_immediate(connection: Any) -> None:
     # A use case reads then writes; a deferred BEGIN would let two writers read the same
     # state and one fail on upgrade. IMMEDIATE takes the write lock up front, so SQLite
-    # serialises use cases the way row locks do on PostgreSQL.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # serialises use cases the way row locks do on PostgreSQL. A reader's session (which
+    # never writes) begins deferred: it reads a snapshot without waiting for a writer.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -36,7 +36,7 @@ class SqlStorage(BaseStorage):
             await self._save(session, record)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._database.sessions() as session:
+        async with self._database.readers() as session:
             record = await session.get(FsmRecord, storage_key(key))
             return record.state if record else None
 
@@ -47,7 +47,7 @@ class SqlStorage(BaseStorage):
             await self._save(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._database.sessions() as session:
+        async with self._database.readers() as session:
             record = await session.get(FsmRecord, storage_key(key))
             return dict(record.data or {}) if record else {}
 

@@ -19,14 +19,16 @@ from models.register_repo import SqlRegisterRepository
 
 
 class SqlUnitOfWork:
-    """Leaving the block without ``commit()`` rolls everything back."""
+    """Leaving the block without ``commit()`` rolls everything back. A ``read_only`` unit
+    of work only reads (identifying a user on every update): on SQLite it does not take
+    the write lock, so it never queues behind a long writer such as an upload."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, database: Database, *, read_only: bool = False) -> None:
+        self._database, self._read_only = database, read_only
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
-        self._session = self._database.sessions()
+        self._session = (self._database.readers if self._read_only else self._database.sessions)()
         self.org = SqlOrgRepository(self._session)
         self.links = SqlLinkRepository(self._session)
         self.invites = SqlInviteRepository(self._session)
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._session is not None
+        assert not self._read_only, "a read-only unit of work has nothing to commit"
         await self._session.commit()
 
     @property

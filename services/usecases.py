@@ -70,13 +70,16 @@ class UseCases:
         approval_rules: ApprovalRules | None = None,
         memo_rules: MemoRules | None = None,
         bitrix24: bool = False,
+        reader: AppUowFactory | None = None,
     ) -> UseCases:
+        """``reader``: units of work that only read, for identifying the user of every
+        update (``uow`` when not given)."""
         rules = register_rules or RegisterRules()
         approval = approval_rules or ApprovalRules(
             RoutePolicy(ceo_threshold=rules.ceo_threshold), rules.cutoff
         )
         return cls(
-            identify=IdentifyUser(uow),
+            identify=IdentifyUser(reader or uow),
             create_invite=CreateInvite(uow, clock, invite_ttl_hours),
             link_by_invite=LinkByInvite(uow, clock),
             link_by_contact=LinkByContact(uow, clock),

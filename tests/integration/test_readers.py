@@ -1,0 +1,44 @@
+"""What every update reads before its handler (who the user is, their dialog state) goes
+on while a long write holds the database, e.g. a 10,000-row upload: on SQLite such reads
+begin deferred instead of queueing for the write lock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+
+from domain.org import load_org_toml
+from models.fsm_storage import SqlStorage
+from models.uow import SqlUnitOfWork
+from services.ports import AuditEvent
+from services.usecases import UseCases
+from tests.conftest import FIXTURES
+
+KUZNETSOV = 500020
+KEY = StorageKey(bot_id=1, chat_id=KUZNETSOV, user_id=KUZNETSOV)
+
+
+async def test_reads_of_every_update_do_not_wait_for_a_writer(database, clock):
+    cases = UseCases.build(
+        lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=24,
+        reader=lambda: SqlUnitOfWork(database, read_only=True),
+    )  # fmt: skip
+    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    storage = SqlStorage(database)
+    await storage.set_state(KEY, "ApprovalDialog:reject_reason")
+    async with SqlUnitOfWork(database) as writer:  # a use case in the middle of its write
+        await writer.audit.append(AuditEvent("glavbuh", "test.write", "test", "1"), clock.now())
+        person = await asyncio.wait_for(cases.identify(KUZNETSOV), timeout=5)
+        state = await asyncio.wait_for(storage.get_state(KEY), timeout=5)
+        await writer.commit()
+    assert person is not None and person.code == "kuznetsov"
+    assert state == "ApprovalDialog:reject_reason"
+
+
+async def test_a_readers_unit_of_work_never_commits(database):
+    async with SqlUnitOfWork(database, read_only=True) as reader:
+        assert await reader.org.person_by_code("nobody") is None
+        with pytest.raises(AssertionError):
+            await reader.commit()
