@@ -73,7 +73,7 @@ class UseCases:
         reader: AppUowFactory | None = None,
     ) -> UseCases:
         """``reader``: units of work that only read, for identifying the user of every
-        update (``uow`` when not given)."""
+        update and for the approval moves that change nothing (``uow`` when not given)."""
         rules = register_rules or RegisterRules()
         approval = approval_rules or ApprovalRules(
             RoutePolicy(ceo_threshold=rules.ceo_threshold), rules.cutoff
@@ -92,7 +92,7 @@ class UseCases:
             show_register=ShowRegister(uow, clock, rules),
             change_payment_date=ChangePaymentDate(uow, clock, rules),
             cancel_draft=CancelDraft(uow, clock, rules),
-            approvals=ApprovalCases.build(uow, clock, approval),
+            approvals=ApprovalCases.build(uow, clock, approval, reader),
             cutoff=CutoffCases.build(uow, clock, CutoffRules(approval.cutoff)),
             memos=MemoCases.build(uow, clock, memo_rules),
             notify_bitrix=NotifyInBitrix24(uow, clock) if bitrix24 else None,

@@ -42,19 +42,28 @@ class ApprovalCases:
     cards: RememberCard
 
     @classmethod
-    def build(cls, uow: ApprovalUowFactory, clock: Clock, rules: ApprovalRules) -> ApprovalCases:
+    def build(
+        cls,
+        uow: ApprovalUowFactory,
+        clock: Clock,
+        rules: ApprovalRules,
+        reader: ApprovalUowFactory | None = None,
+    ) -> ApprovalCases:
+        """``reader``: units of work that only read, for the moves that change nothing
+        (showing a card, an item, the waiting list, the «approve the rest» preview)."""
+        read = reader or uow
         return cls(
             submit=SubmitForApproval(uow, clock, rules),
-            open_card=OpenCard(uow, clock, rules),
-            details=ItemDetails(uow, clock, rules),
+            open_card=OpenCard(read, clock, rules),
+            details=ItemDetails(read, clock, rules),
             decide=DecideItem(uow, clock, rules),
-            preview_rest=PreviewApproveRest(uow, clock, rules),
+            preview_rest=PreviewApproveRest(read, clock, rules),
             approve_rest=ApproveRest(uow, clock, rules),
             send_on=SendOn(uow, clock, rules),
             return_register=ReturnRegister(uow, clock, rules),
             resubmit=ResubmitRegister(uow, clock, rules),
             withdraw=WithdrawRegister(uow, clock, rules),
-            waiting=WaitingForMe(uow, clock, rules),
+            waiting=WaitingForMe(read, clock, rules),
             cards=RememberCard(uow, clock, rules),
         )
 

@@ -16,8 +16,9 @@ from services.ports import AuditEvent
 from services.usecases import UseCases
 from tests.conftest import FIXTURES
 
-KUZNETSOV = 500020
+KUZNETSOV, NOVIKOVA = 500020, 500034
 KEY = StorageKey(bot_id=1, chat_id=KUZNETSOV, user_id=KUZNETSOV)
+NSK = (FIXTURES / "registers" / "nsk-lexus_2026-11-30.txt").read_bytes()
 
 
 async def test_reads_of_every_update_do_not_wait_for_a_writer(database, clock):
@@ -42,3 +43,26 @@ async def test_a_readers_unit_of_work_never_commits(database):
         assert await reader.org.person_by_code("nobody") is None
         with pytest.raises(AssertionError):
             await reader.commit()
+
+
+async def test_looking_at_a_card_does_not_wait_for_a_writer(database, clock):
+    cases = UseCases.build(
+        lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=24,
+        reader=lambda: SqlUnitOfWork(database, read_only=True),
+    )  # fmt: skip
+    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    accountant = await cases.identify(NOVIKOVA)
+    assert accountant is not None
+    draft = await cases.upload_register(accountant, "nsk.txt", NSK)
+    summary = draft.summary  # type: ignore[union-attr]
+    await cases.approvals.submit(accountant, summary.id, summary.version)
+    card = await cases.approvals.open_card(accountant, summary.id)
+    async with SqlUnitOfWork(database) as writer:
+        await writer.audit.append(AuditEvent("glavbuh", "test.write", "test", "1"), clock.now())
+        again = await asyncio.wait_for(cases.approvals.open_card(accountant, summary.id), 5)
+        await writer.commit()
+    assert (again.register_id, again.item_count, again.total) == (
+        card.register_id,
+        card.item_count,
+        card.total,
+    )
