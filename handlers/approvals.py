@@ -12,7 +12,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -61,11 +60,11 @@ class _Tap:
     usecases: UseCases
     state: FSMContext
     notices: NoticeSender | None
+    editor: CardEditor
     register_id: int
     item_id: int = 0
     page: int = 0
     version: int = 0
-    editor: CardEditor | None = None
 
     @property
     def cases(self) -> ApprovalCases:
@@ -82,16 +81,8 @@ class _Tap:
     async def edit(
         self, text: str, markup: InlineKeyboardMarkup | None, *, version: int | None = None
     ) -> None:
-        if not isinstance(self.query.message, Message):
-            return
-        if self.editor is not None:
+        if isinstance(self.query.message, Message):
             await self.editor.edit(self.query.message, text, markup, version)
-            return
-        try:
-            await self.query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
 
     async def tell(self, notices: Sequence[Notice]) -> None:
         if self.notices is not None and notices:
@@ -111,15 +102,15 @@ async def card_tapped(
     person: PersonView,
     usecases: UseCases,
     state: FSMContext,
+    card_editor: CardEditor,
     raw_state: str | None = None,
     notice_sender: NoticeSender | None = None,
-    card_editor: CardEditor | None = None,
 ) -> None:
     if raw_state in _DIALOGS:  # a tap anywhere ends a pending «write the reason»
         await state.clear()
-    tap = _Tap(query, person, usecases, state, notice_sender, callback_data.register_id,
-               callback_data.item_id, callback_data.page, callback_data.version,
-               card_editor)  # fmt: skip
+    tap = _Tap(query, person, usecases, state, notice_sender, card_editor,
+               callback_data.register_id, callback_data.item_id, callback_data.page,
+               callback_data.version)  # fmt: skip
     await _guarded(tap, _VERBS[callback_data.verb])
 
 
@@ -130,12 +121,12 @@ async def reason_picked(
     person: PersonView,
     usecases: UseCases,
     state: FSMContext,
+    card_editor: CardEditor,
     notice_sender: NoticeSender | None = None,
-    card_editor: CardEditor | None = None,
 ) -> None:
     data = callback_data
-    tap = _Tap(query, person, usecases, state, notice_sender, data.register_id, data.item_id,
-               data.page, editor=card_editor)  # fmt: skip
+    tap = _Tap(query, person, usecases, state, notice_sender, card_editor, data.register_id,
+               data.item_id, data.page)  # fmt: skip
     if data.reason is QuickReason.OTHER:
         await _guarded(tap, _ask_reject_reason)
     else:
