@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from domain.org import load_org_toml
@@ -143,3 +144,14 @@ async def make_day(office: Office) -> Day:
         await office.cases.approvals.approve_rest(person, nsk, preview.version)
         await office.cases.approvals.send_on(person, nsk)
     return Day(ekb, msk_id, nsk)
+
+
+@pytest.fixture
+async def office(uow_factory, clock, database) -> Office:
+    """The cutoff tests' org: one fixture for every module that imports it."""
+    return await make_office(uow_factory, clock, database)
+
+
+@pytest.fixture
+async def day(office: Office) -> Day:
+    return await make_day(office)

@@ -16,29 +16,18 @@ from domain.register_approval import Decision
 from formats.registers import read_register
 from models.tables import AuditLog
 from services.registers import DraftReady
+from tests.integration import cutoff_support
 from tests.integration.cutoff_support import (
     DAY,
     EKB,
     IVANOVA,
     NSK_PAYER,
     SIDOROV,
-    Day,
-    Office,
     Sender,
-    make_day,
-    make_office,
     msk,
 )  # fmt: skip
 
-
-@pytest.fixture
-async def office(uow_factory, clock, database) -> Office:
-    return await make_office(uow_factory, clock, database)
-
-
-@pytest.fixture
-async def day(office: Office) -> Day:
-    return await make_day(office)
+office, day = cutoff_support.office, cutoff_support.day  # the shared fixtures
 
 
 async def test_reminders_reach_exactly_the_approvers_with_waiting_items(office, day, clock):

@@ -12,28 +12,17 @@ from domain.register_approval import ItemStatus, RegisterStatus
 from models.register_tables import RegisterItem
 from services.cutoff import AlreadyCarried
 from services.errors import NotAllowed
+from tests.integration import cutoff_support
 from tests.integration.cutoff_support import (
     DAY,
     IVANOVA,
     NOVIKOVA,
     SIDOROV,
-    Day,
-    Office,
     Sender,
-    make_day,
-    make_office,
     msk,
 )  # fmt: skip
 
-
-@pytest.fixture
-async def office(uow_factory, clock, database) -> Office:
-    return await make_office(uow_factory, clock, database)
-
-
-@pytest.fixture
-async def day(office: Office) -> Day:
-    return await make_day(office)
+office, day = cutoff_support.office, cutoff_support.day  # the shared fixtures
 
 
 async def test_carry_over_makes_tomorrows_draft_linked_to_the_originals(office, day, clock):
