@@ -157,9 +157,10 @@ async def test_decisions_made_while_bitrix24_is_down_arrive_once_and_in_order(tg
     await asyncio.sleep(1.0)  # the relay keeps trying against a closed port
     await portal.call(portal.emulator.resume())
 
-    def arrived(state: Any) -> Any:
+    def arrived(state: Any) -> Any:  # each entity retries on its own backoff: wait for all
         items = mirrored(state, register_id)
-        return state if len(comments(state, items[f"register_item:{ids[3]}"])) else None
+        second, third = (items[f"register_item:{ids[n]}"] for n in (2, 3))
+        return state if len(comments(state, second)) >= 2 and comments(state, third) else None
 
     state = await until(portal, arrived)
     await asyncio.sleep(0.5)  # anything still to come would come now
