@@ -14,9 +14,15 @@ from datetime import date
 from decimal import Decimal
 
 from domain.money import format_amount
-from domain.registers_rows import PaymentRow, RegisterWarning, WarningKind
+from domain.registers_rows import (
+    DuplicateKey,
+    ParsedRegister,
+    PaymentRow,
+    RegisterWarning,
+    WarningKind,
+)
 
-DuplicateKey = tuple[str, str, Decimal]
+__all__ = ["DuplicateKey"]  # re-exported: callers know it from here
 
 _INVOICE_NOISE = re.compile(r"[\s№#]+")
 
@@ -56,12 +62,21 @@ def row_key(row: PaymentRow) -> DuplicateKey:
     return duplicate_key(row.inn, invoice, row.amount, row.purpose)
 
 
-def duplicates_in_file(rows: Sequence[PaymentRow]) -> tuple[RegisterWarning, ...]:
-    """One warning per group of rows sharing a duplicate key, in file order."""
+def row_keys(parsed: ParsedRegister) -> tuple[DuplicateKey, ...]:
+    """The duplicate keys of `parsed`'s rows, in row order (the reader's, when it has them)."""
+    if len(parsed.duplicate_keys) == len(parsed.rows):
+        return parsed.duplicate_keys
+    return tuple(map(row_key, parsed.rows))
+
+
+def duplicates_in_file(
+    rows: Sequence[PaymentRow], keys: Sequence[DuplicateKey] | None = None
+) -> tuple[RegisterWarning, ...]:
+    """One warning per group of rows sharing a duplicate key, in file order. ``keys``, if
+    given, are the rows' `row_key`s in row order."""
     first: dict[DuplicateKey, PaymentRow] = {}
     groups: dict[DuplicateKey, list[PaymentRow]] = {}
-    for row in rows:
-        key = row_key(row)
+    for row, key in zip(rows, keys if keys is not None else map(row_key, rows), strict=True):
         seen = first.setdefault(key, row)
         if seen is not row:
             groups.setdefault(key, [seen]).append(row)

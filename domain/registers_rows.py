@@ -13,6 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+# Same INN + invoice (or purpose) + amount: see `domain.register_checks.duplicate_key`.
+DuplicateKey = tuple[str, str, Decimal]
+
 __all__ = [
     "ParsedRegister",
     "PaymentRow",
@@ -113,6 +116,9 @@ class ParsedRegister:
     source_format: SourceFormat
     sheet_name: str | None = None
     encoding: str | None = None
+    # The rows' duplicate keys in row order, as the reader computed them for its in-file
+    # check (empty if it did not); `domain.register_checks.row_keys` fills in the rest.
+    duplicate_keys: tuple[DuplicateKey, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
+
 READ_ONLY = "viza_read_only"  # an execution option: the session never writes
 
 
@@ -28,12 +30,16 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     readers: async_sessionmaker[AsyncSession]
+    # SQLite files only: WAL checkpoints after commits, off the request path.
+    checkpointer: WalCheckpointer | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     async def dispose(self) -> None:
+        if self.checkpointer is not None:
+            await self.checkpointer.close()
         await self.engine.dispose()
 
 
@@ -47,15 +53,28 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
+    checkpointer = None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        if parsed.database and parsed.database != ":memory:":
+            checkpointer = WalCheckpointer(parsed.database)
+            event.listen(engine.sync_engine, "commit", _after_commit(checkpointer))
     reading = engine.execution_options(**{READ_ONLY: True})
     return Database(
         engine,
         async_sessionmaker(engine, expire_on_commit=False),
         async_sessionmaker(reading, expire_on_commit=False),
+        checkpointer,
     )
+
+
+def _after_commit(checkpointer: WalCheckpointer) -> Any:
+    def committed(connection: Any) -> None:
+        if not connection.get_execution_options().get(READ_ONLY):  # a reader wrote nothing
+            checkpointer.after_commit()
+
+    return committed
 
 
 def _ensure_sqlite_dir(database: str | None) -> None:
@@ -71,6 +90,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Checkpoints run after commits, off the request path (models.wal_checkpoint).
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     cursor.close()
 
 

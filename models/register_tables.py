@@ -122,6 +122,13 @@ class RegisterItem(SQLModel, table=True):
         UniqueConstraint("register_id", "position", name="uq_register_item_register_position"),
         # The 30-day duplicate lookup: same INN + invoice + amount in any DC's register.
         Index("ix_register_item_duplicate_key", "inn", "invoice_key", "amount"),
+        # Partial: an upload's items are never copies (migration 0007).
+        Index(
+            "ix_register_item_carried_from_item_id",
+            "carried_from_item_id",
+            sqlite_where=text("carried_from_item_id IS NOT NULL"),
+            postgresql_where=text("carried_from_item_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -152,10 +159,7 @@ class RegisterItem(SQLModel, table=True):
     carried_from_item_id: int | None = Field(
         default=None,
         sa_column=Column(
-            Integer,
-            ForeignKey("register_item.id", ondelete="SET NULL"),
-            nullable=True,
-            index=True,
+            Integer, ForeignKey("register_item.id", ondelete="SET NULL"), nullable=True
         ),
     )
     # Server-side default only: the bulk insert of an upload names its columns exactly.

@@ -35,8 +35,9 @@ def read_csv(data: bytes, limits: ReadLimits) -> ParsedRegister:
     if not table.rows and not table.errors:
         raise RegisterFileError("Под строкой заголовков нет ни одного платежа.")
     return ParsedRegister(
-        table.rows, table.errors, table.warnings, SourceFormat.CSV, encoding=encoding
-    )
+        table.rows, table.errors, table.warnings, SourceFormat.CSV,
+        encoding=encoding, duplicate_keys=table.keys,
+    )  # fmt: skip
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

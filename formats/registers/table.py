@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from domain.money import AmountError, format_amount
-from domain.register_checks import duplicates_in_file
+from domain.register_checks import DuplicateKey, duplicates_in_file, row_key
 from domain.register_fields import build_row, cell_amount
 from domain.registers_rows import PaymentRow, RegisterIssue, RegisterWarning, WarningKind
 from formats.registers.header import HeaderMatch
@@ -32,6 +32,7 @@ class TableResult:
     rows: tuple[PaymentRow, ...]
     errors: tuple[RegisterIssue, ...]
     warnings: tuple[RegisterWarning, ...]
+    keys: tuple[DuplicateKey, ...]  # the rows' duplicate keys, computed once
 
 
 def parse_table(
@@ -65,8 +66,9 @@ def parse_table(
     if len(payments) + failed > limits.max_rows:
         raise too_many_rows(limits)
     found = tuple(payments)
-    warnings = duplicates_in_file(found) + _totals_check(found, totals, bool(errors))
-    return TableResult(found, tuple(errors), warnings)
+    keys = tuple(map(row_key, found))
+    warnings = duplicates_in_file(found, keys) + _totals_check(found, totals, bool(errors))
+    return TableResult(found, tuple(errors), warnings, keys)
 
 
 def _not_a_payment(

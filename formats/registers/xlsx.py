@@ -57,8 +57,9 @@ def read_xlsx(data: bytes, limits: ReadLimits) -> ParsedRegister:
         raise RegisterFileError(f"На листе «{name}» под заголовком нет ни одного платежа.")
     hidden = _hidden_warning(extent.hidden_rows, table.rows, table.errors)
     return ParsedRegister(
-        table.rows, table.errors, table.warnings + hidden, SourceFormat.XLSX, sheet_name=name
-    )
+        table.rows, table.errors, table.warnings + hidden, SourceFormat.XLSX,
+        sheet_name=name, duplicate_keys=table.keys,
+    )  # fmt: skip
 
 
 def _guarded(call: Callable[[], T]) -> T:

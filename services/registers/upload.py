@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.register_approval import RegisterStatus
-from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_key
+from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_keys
 from domain.registers_rows import ParsedRegister, RegisterWarning, WarningKind
 from formats.registers import ReadLimits, RegisterFileError, read_register
 from formats.registers.limits import check_file_size
@@ -207,7 +207,7 @@ def _read(
     """Runs in a worker thread: parsing, hashing and the rows' duplicate keys (computed once,
     for the 30-day lookup, its warnings and the stored items) are CPU-bound."""
     parsed = read_register(filename, data, limits)
-    keys = [] if parsed.errors else [row_key(row) for row in parsed.rows]
+    keys = [] if parsed.errors else list(row_keys(parsed))
     return parsed, hashlib.sha256(data).hexdigest(), keys
 
 
