@@ -17,6 +17,7 @@ from bot.alerts import TelegramAdminAlerts
 from bot.application import Application
 from bot.b24_commands import make_client, run_relay_forever
 from bot.config import Settings
+from bot.gc_tuning import tune_for_long_running
 from bot.i18n import make_i18n
 from bot.jobs import JobRunner, make_notifier, make_sender
 from bot.middlewares import OncePerUpdate, PersonLanguage, WhoIsThis
@@ -101,6 +102,7 @@ async def run_bot(app: Application) -> None:
         if app.settings.bitrix24.webhook_url is not None:
             workers.append(asyncio.create_task(run_relay_forever(app, alerts=alerts)))
             workers.append(asyncio.create_task(run_memo_tasks(app, dp["memo_notice_sender"])))
+        tune_for_long_running()  # everything above lives as long as the process
         log.info("bot @%s started in %s mode", username, app.settings.telegram.mode)
         if app.settings.telegram.mode == "webhook":
             from bot.webhook import serve_webhook
