@@ -70,7 +70,7 @@ def generated_rows(count: int, seed: int) -> list[list[object]]:
     return rows
 
 
-def make_xlsx(count: int) -> bytes:
+def make_xlsx(count: int, seed: int = 1) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -80,7 +80,7 @@ def make_xlsx(count: int) -> bytes:
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
     sheet.write_row(0, 0, ["Реестр платежей на 30.11.2026"])
     sheet.write_row(2, 0, HEADER)
-    for index, row in enumerate(generated_rows(count, seed=1), start=3):
+    for index, row in enumerate(generated_rows(count, seed=seed), start=3):
         sheet.write_row(index, 0, row[:2])
         sheet.write_number(index, 2, float(row[2]), money)  # type: ignore[arg-type]
         sheet.write_row(index, 3, row[3:5])
