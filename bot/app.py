@@ -110,7 +110,7 @@ async def run_bot(app: Application) -> None:
             await serve_webhook(app.settings, bot, dp)
         else:
             await bot.delete_webhook(drop_pending_updates=False)
-            await dp.start_polling(bot, handle_signals=False, close_bot_session=False)
+            await _poll_until_cancelled(dp, bot)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -119,6 +119,26 @@ async def run_bot(app: Application) -> None:
             await dp["notice_sender"].drain()
             await dp["memo_notice_sender"].drain()
         await bot.session.close()
+
+
+async def _poll_until_cancelled(dp: Dispatcher, bot: Bot) -> None:
+    """Long polling that stops the way aiogram means it to when our task is cancelled
+    (SIGTERM). Cancelled from outside, ``start_polling`` leaves its per-bot pollers
+    running; they then fail on the closed HTTP session and log «Failed to fetch updates»
+    as an error on every clean shutdown. ``stop_polling`` makes it cancel them itself."""
+    polling = asyncio.create_task(
+        dp.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        await asyncio.shield(polling)
+    except asyncio.CancelledError:
+        try:
+            await dp.stop_polling()
+        except RuntimeError:  # cancelled before polling had started
+            polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+        raise
 
 
 async def _stop(workers: list[asyncio.Task[None]]) -> None:
