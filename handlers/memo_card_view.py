@@ -8,9 +8,16 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.memo import MemoStatus
+from domain.memo import MemoStatus, StepStatus
 from formats.memo_pdf import format_size
-from handlers.memo_views import initials, number_of, short, status_title
+from handlers.memo_views import (
+    initials,
+    number_of,
+    role_name,
+    short,
+    status_title,
+    step_status_title,
+)
 from services.memos.ports import CardStep, MemoCard
 
 MESSAGE_LIMIT = 4096
@@ -20,11 +27,11 @@ HISTORY_ROOM = 1500
 SHOWN_FILES = 10
 _ROUND_MARK = "<i>"
 _ICONS = {
-    "Согласовано": "✅",
-    "Отклонено": "❌",
-    "Возвращено на доработку": "↩️",
-    "Не рассматривалось": "▫️",
-    "Ожидает решения": "⏳",
+    StepStatus.APPROVED: "✅",
+    StepStatus.REJECTED: "❌",
+    StepStatus.RETURNED: "↩️",
+    StepStatus.SKIPPED: "▫️",
+    StepStatus.PENDING: "⏳",
 }
 
 
@@ -72,7 +79,7 @@ def _head(card: MemoCard) -> str:
             _("Автор: {author} · Исполнитель: {executor} ({role})").format(
                 author=escape(initials(card.author)),
                 executor=escape(initials(card.executor)),
-                role=escape(card.executor_role),
+                role=escape(role_name(card.executor_role)),
             ),
             _("Создана: {when}").format(when=f"{card.created_at:%d.%m.%Y %H:%M}"),
             "",
@@ -115,7 +122,7 @@ def _history(card: MemoCard) -> list[str]:
 def _step_line(step: CardStep) -> str:
     icon = "👉" if step.current else _ICONS.get(step.status, "•")
     who = escape(initials(step.decided_by or step.approver))
-    line = f"{icon} {step.position}. {who} ({escape(step.role)})"
+    line = f"{icon} {step.position}. {who} ({escape(role_name(step.role))})"
     if step.on_behalf_of:
         line += _(" за {name}").format(name=escape(initials(step.on_behalf_of)))
     if step.final:
@@ -123,7 +130,8 @@ def _step_line(step: CardStep) -> str:
     if step.added_by:
         line += _(" [добавил(а) {name}]").format(name=escape(initials(step.added_by)))
     if step.decided_at is not None:
-        line += f" — {escape(step.status.lower())} {step.decided_at:%d.%m %H:%M}"
+        decision = step_status_title(step.status).lower()
+        line += f" — {escape(decision)} {step.decided_at:%d.%m %H:%M}"
     if step.comment:
         line += f": «{escape(short(step.comment, 200))}»"
     return line

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.memo import MemoStatus
+from domain.memo import MemoStatus, StepStatus
+from domain.roles import Role
 from formats.memo_pdf import format_size
 from handlers.memo_draft import DraftData
 from services.memos import RoutePlan
@@ -135,13 +137,14 @@ def route_screen(plan: RoutePlan, with_gd: bool) -> str:
 
 def route_lines(plan: RoutePlan) -> list[str]:
     lines = [
-        f"{n}. {escape(short(p.name, 80))} — {escape(p.role)}"
+        f"{n}. {escape(short(p.name, 80))} — {escape(role_name(p.role))}"
         for n, p in enumerate(plan.intermediate, 1)
     ]
     start = len(plan.intermediate) + 1
     for n, person in enumerate(plan.final, start):
         mark = _("итоговый согласующий")
-        lines.append(f"{n}. <b>{escape(person.name)}</b> — {escape(person.role)} ({mark})")
+        role = escape(role_name(person.role))
+        lines.append(f"{n}. <b>{escape(person.name)}</b> — {role} ({mark})")
     return lines
 
 
@@ -191,6 +194,25 @@ def sent(number: str | None, awaiting: str | None) -> str:
 
 
 # --- lists and notices -----------------------------------------------------------------
+
+
+def role_name(role: Role | None) -> str:
+    """A company role in the reader's language; «Сотрудник» for someone without one."""
+    if role is None:
+        return _("Сотрудник")
+    return role.display_name(get_i18n().current_locale)
+
+
+def step_status_title(status: StepStatus) -> str:
+    """A memo step's decision (or its absence) in the reader's language."""
+    titles = {
+        StepStatus.PENDING: _("Ожидает решения"),
+        StepStatus.APPROVED: _("Согласовано"),
+        StepStatus.REJECTED: _("Отклонено"),
+        StepStatus.RETURNED: _("Возвращено на доработку"),
+        StepStatus.SKIPPED: _("Не рассматривалось"),
+    }
+    return titles[status]
 
 
 def status_title(status: MemoStatus) -> str:

@@ -10,9 +10,10 @@ from domain.memo_route import primary_role
 from domain.memo_states import MemoStatus
 from domain.memo_steps import acting_for
 from domain.org_model import OrgDirectory
+from domain.roles import Role
 from services.memos.ports import CardStep, LoadedMemo, MemoCard
 
-NO_ROLE = "Сотрудник"
+NO_ROLE = "Сотрудник"  # for Bitrix24 task texts; the card words it in the viewer's language
 
 
 def person_name(org: OrgDirectory, code: str | None) -> str | None:
@@ -23,10 +24,14 @@ def person_name(org: OrgDirectory, code: str | None) -> str | None:
     return person.name if person is not None else code
 
 
+def role_of(org: OrgDirectory, code: str) -> Role | None:
+    """The person's main company role; None for someone without one (or no longer here)."""
+    return primary_role(org, code) if org.find_person(code) is not None else None
+
+
 def role_title(org: OrgDirectory, code: str) -> str:
-    if org.find_person(code) is None:
-        return NO_ROLE
-    role = primary_role(org, code)
+    """`role_of` in Russian (Bitrix24 task texts)."""
+    role = role_of(org, code)
     return role.title_ru if role is not None else NO_ROLE
 
 
@@ -58,7 +63,7 @@ def build_card(
         text=memo.text,
         author=person_name(org, memo.author) or memo.author,
         executor=person_name(org, memo.executor) or memo.executor,
-        executor_role=role_title(org, memo.executor),
+        executor_role=role_of(org, memo.executor),
         with_general_director=memo.with_general_director,
         created_at=memo.created_at.astimezone(zone),
         attachments=loaded.attachments,
@@ -97,14 +102,13 @@ def awaited(memo: Memo, org: OrgDirectory, now: datetime) -> tuple[str, str | No
 def _step(
     org: OrgDirectory, step: ApprovalStep, current: ApprovalStep | None, zone: tzinfo
 ) -> CardStep:
-    role = step.role.title_ru if step.role is not None else NO_ROLE
     decided_at = step.decided_at.astimezone(zone) if step.decided_at is not None else None
     return CardStep(
         round=step.round,
         position=step.position,
         approver=person_name(org, step.approver) or step.approver,
-        role=role,
-        status=step.status.title_ru,
+        role=step.role,
+        status=step.status,
         final=step.kind is StepKind.FINAL,
         decided_by=person_name(org, step.decided_by),
         on_behalf_of=person_name(org, step.on_behalf_of),

@@ -18,9 +18,9 @@ from domain.memo import (
 )
 from domain.memo_route import primary_role
 from domain.org_model import OrgDirectory
+from domain.roles import Role
 from services.errors import NotAllowed
 from services.memos.base import ENTITY, MemoUseCase, Opened
-from services.memos.cards import NO_ROLE
 from services.memos.ports import (
     KeptAttachment,
     MemoDraft,
@@ -36,7 +36,7 @@ from services.ports import AuditEvent, PersonView
 class RoutePerson:
     code: str
     name: str
-    role: str
+    role: Role | None  # None: no company role
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class DraftView:
 def _person(org: OrgDirectory, code: str) -> RoutePerson:
     found = org.find_person(code)
     role = primary_role(org, code) if found else None
-    return RoutePerson(code, found.name if found else code, role.title_ru if role else NO_ROLE)
+    return RoutePerson(code, found.name if found else code, role)
 
 
 class PlanRoute(MemoUseCase):

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from domain.memo import Memo, MemoStatus
+from domain.memo import Memo, MemoStatus, StepStatus
 from domain.org_model import OrgDirectory
+from domain.roles import Role
 from formats.memo_pdf import MemoDocument
 from services.outbox_ports import OutboxUnitOfWork
 from services.ports import PersonView
@@ -194,13 +195,15 @@ class PdfRenderer(Protocol):
 
 @dataclass(frozen=True)
 class CardStep:
-    """One row of a memo's history as a card shows it (names, not codes)."""
+    """One row of a memo's history as a card shows it (names, not codes; the role and the
+    decision as values, worded in the viewer's language by the Telegram side). ``role`` is
+    None for someone without a company role."""
 
     round: int
     position: int
     approver: str
-    role: str
-    status: str
+    role: Role | None
+    status: StepStatus
     final: bool
     decided_by: str | None = None
     on_behalf_of: str | None = None
@@ -226,7 +229,7 @@ class MemoCard:
     text: str
     author: str
     executor: str
-    executor_role: str
+    executor_role: Role | None
     with_general_director: bool
     created_at: datetime
     attachments: tuple[StoredAttachment, ...]

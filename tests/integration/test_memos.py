@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.errors import DomainError
-from domain.memo import ApproverRefused, MemoStatus, NotYourTurn, ReasonRequired
+from domain.memo import ApproverRefused, MemoStatus, NotYourTurn, ReasonRequired, StepStatus
 from domain.org import load_org_toml
 from models.memo_tables import MemoRow
 from models.tables import AuditLog
@@ -173,7 +173,7 @@ async def test_a_rejection_ends_the_memo_and_tells_the_author_why(office: Office
         "Нет бюджета",
     )
     assert [s.status for s in rejected.card.steps] == [
-        "Отклонено", "Не рассматривалось", "Не рассматривалось"]  # fmt: skip
+        StepStatus.REJECTED, StepStatus.SKIPPED, StepStatus.SKIPPED]  # fmt: skip
     late = await office.memos.approve(sidorov, outcome.card.memo_id, key)
     assert late.message == "Вы уже отклонили эту записку."
 
@@ -203,8 +203,8 @@ async def test_return_edit_and_resubmit_make_a_new_round(office: Office):
     assert card.title == "Ремонт шоурума (смета 2)"
     assert [a.name for a in card.attachments] == ["план.pdf", "смета-2.pdf"]
     assert [(s.round, s.status) for s in card.steps] == [
-        (1, "Согласовано"), (1, "Возвращено на доработку"), (1, "Не рассматривалось"),
-        (2, "Ожидает решения"), (2, "Ожидает решения"),
+        (1, StepStatus.APPROVED), (1, StepStatus.RETURNED), (1, StepStatus.SKIPPED),
+        (2, StepStatus.PENDING), (2, StepStatus.PENDING),
     ]  # fmt: skip
     assert [n.person.code for n in again.notices] == ["sidorov"]
 

@@ -11,7 +11,8 @@ import pytest
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from domain.memo import MemoStatus
+from domain.memo import MemoStatus, StepStatus
+from domain.roles import Role
 from handlers import memo_keyboards as keyboards
 from handlers import memo_views as views
 from handlers.memo_card_view import MESSAGE_LIMIT, card_text
@@ -38,8 +39,8 @@ def card(**changes: object) -> MemoCard:
             round=1 + n // 5,
             position=1 + n % 5,
             approver=f"{HOSTILE} Иван Иванович",
-            role="Директор дилерского центра",
-            status="Возвращено на доработку",
+            role=Role.DC_DIRECTOR,
+            status=StepStatus.RETURNED,
             final=n % 5 == 4,
             decided_by="Петров Сергей Иванович",
             decided_at=when,
@@ -52,7 +53,7 @@ def card(**changes: object) -> MemoCard:
         "memo_id": BIG, "version": BIG, "number": "СЗ-2026-999999", "round": 10,
         "status": MemoStatus.IN_APPROVAL, "title": HOSTILE * 4, "text": HOSTILE * 400,
         "author": "Егоров Константин Львович", "executor": "Иванова Анна Сергеевна",
-        "executor_role": "Бухгалтер", "with_general_director": True, "created_at": when,
+        "executor_role": Role.ACCOUNTANT, "with_general_director": True, "created_at": when,
         "attachments": tuple(StoredAttachment(n, HOSTILE * 5, "x/y", 10**7, "a" * 64)
                              for n in range(20)),
         "steps": steps, "current_step_key": BIG, "current_approver": "Сидоров Николай",
@@ -96,8 +97,8 @@ def test_the_preview_and_route_keyboards_stay_small():
         approvers=["a", "b", "c", "d"],
         files=files,
     )
-    final = RoutePerson("f", "Фёдорова Елена Викторовна", "Финансовый директор")
-    plan = RoutePlan((RoutePerson("a", HOSTILE, "Бухгалтер"),) * 4, (final,), 4)
+    final = RoutePerson("f", "Фёдорова Елена Викторовна", Role.FINANCE_DIRECTOR)
+    plan = RoutePlan((RoutePerson("a", HOSTILE, Role.ACCOUNTANT),) * 4, (final,), 4)
     text = views.preview(data, plan)
     assert len(text) <= MESSAGE_LIMIT and "<img" not in text
     for markup in (keyboards.preview_keyboard(data), keyboards.route_keyboard(data, 4)):
@@ -125,3 +126,21 @@ def test_a_memos_status_reads_in_the_readers_language():
     assert all(title.isascii() for title in titles.values())
     assert "Approved" in head
     assert views.status_title(MemoStatus.APPROVED) == "Согласована"  # outside: Russian
+
+
+def test_roles_and_decisions_on_a_card_read_in_the_readers_language():
+    steps = (
+        CardStep(1, 1, "Петров Сергей Иванович", Role.DC_DIRECTOR, StepStatus.APPROVED, False,
+                 decided_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        CardStep(1, 2, "Белов Олег Игоревич", None, StepStatus.PENDING, True),
+    )  # fmt: skip
+    memo = card(steps=steps, round=1, text="Текст", title="Тема", attachments=())
+    i18n = I18n(path=LOCALES, default_locale="ru")
+    with i18n.context(), i18n.use_locale("en"):
+        english = card_text(memo)
+    russian = card_text(memo)
+    assert "(Dealer center director)" in english and "(Employee)" in english
+    assert "— approved 30.11" in english and "(Accountant)" in english
+    assert "(Директор дилерского центра)" in russian and "(Сотрудник)" in russian
+    assert "— согласовано 30.11" in russian
+    assert "✅ 1." in english and "⏳ 2." in english
