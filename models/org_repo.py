@@ -224,11 +224,16 @@ class SqlOrgRepository:
         return await self._one(select(Person).where(col(Person.id) == person_id))
 
     async def person_by_telegram(self, telegram_user_id: int) -> PersonView | None:
-        return await self._one(
+        """Runs for every update the bot receives: two queries (the link is the one asked
+        for, so it is not read again)."""
+        views = await self._many(
             select(Person)
             .join(TelegramLink, col(TelegramLink.person_id) == Person.id)
             .where(col(TelegramLink.telegram_user_id) == telegram_user_id)
+            .limit(1),
+            telegram_user_id=telegram_user_id,
         )
+        return views[0] if views else None
 
     async def active_people_by_phone(self, phone: str) -> Sequence[PersonView]:
         return await self._many(
@@ -257,19 +262,25 @@ class SqlOrgRepository:
         views = await self._many(statement.limit(1))
         return views[0] if views else None
 
-    async def _many(self, statement: Select[tuple[Person]]) -> list[PersonView]:
-        """People as views, with roles and links loaded in a fixed number of queries."""
+    async def _many(
+        self, statement: Select[tuple[Person]], *, telegram_user_id: int | None = None
+    ) -> list[PersonView]:
+        """People as views, with roles and links loaded in a fixed number of queries;
+        ``telegram_user_id``: the people were found by this link (a person has one)."""
         people = list((await self._session.scalars(statement)).all())
         ids = [_id(person) for person in people]
         if not ids:
             return []
         roles = await self._roles(ids)
-        link_rows = await self._session.execute(
-            select(col(TelegramLink.person_id), col(TelegramLink.telegram_user_id)).where(
-                col(TelegramLink.person_id).in_(ids)
+        if telegram_user_id is not None:
+            links = dict.fromkeys(ids, telegram_user_id)
+        else:
+            link_rows = await self._session.execute(
+                select(col(TelegramLink.person_id), col(TelegramLink.telegram_user_id)).where(
+                    col(TelegramLink.person_id).in_(ids)
+                )
             )
-        )
-        links = dict(link_rows.tuples().all())
+            links = dict(link_rows.tuples().all())
         return [
             PersonView(
                 id=_id(p),

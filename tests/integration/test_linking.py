@@ -29,6 +29,8 @@ async def test_an_invite_links_once_and_a_reused_invite_is_refused(usecases):
     with pytest.raises(InviteRefused, match="уже использовано"):
         await usecases.link_by_invite(900002, issued.token)
     assert (await usecases.identify(900002)) is None
+    identified = await usecases.identify(900001)
+    assert identified == person  # the same view, link included, as every update sees it
 
 
 async def test_an_expired_invite_is_refused(usecases, clock):
