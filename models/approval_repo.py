@@ -208,13 +208,18 @@ class SqlApprovalRepository:
         changed = [i for i in approval.items if _decided(i) != _decided(before.items[i.id])]
         if not changed:
             return
-        await self._session.execute(
-            delete(RegisterDecision).where(
-                col(RegisterDecision.item_id).in_([item.id for item in changed]),
-                col(RegisterDecision.round) == approval.round,
-                col(RegisterDecision.stage) == approval.stage.value,
+        # Only items that had a decision have a row to replace: the snapshot was read
+        # under the register's lock, so it is what the table holds (a tap's first
+        # decision, the usual case, skips the DELETE).
+        replaced = [i.id for i in changed if before.items[i.id].decision is not None]
+        if replaced:
+            await self._session.execute(
+                delete(RegisterDecision).where(
+                    col(RegisterDecision.item_id).in_(replaced),
+                    col(RegisterDecision.round) == approval.round,
+                    col(RegisterDecision.stage) == approval.stage.value,
+                )
             )
-        )
         rows = [
             {
                 "register_id": approval.id,
@@ -234,6 +239,9 @@ class SqlApprovalRepository:
         ]
         if rows:
             await self._session.execute(insert(RegisterDecision), rows)
+
+    def know_person(self, person: PersonView) -> None:
+        self._person_ids[person.code] = person.id
 
     async def _person_id(self, code: str) -> int:
         if code not in self._person_ids:

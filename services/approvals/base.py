@@ -84,6 +84,7 @@ class ApprovalUseCase:
         record = await uow.approvals.load(register_id, lock=lock, item_ids=item_ids)
         if record is None:
             raise RegisterNotFound()
+        uow.approvals.know_person(actor)  # the decisions' author, without a lookup
         approval = build_approval(record, self._rules.route)
         context = await uow.approvals.context(register_id)
         acting = await self._acting(uow, approval, context, actor)

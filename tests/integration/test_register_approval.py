@@ -168,6 +168,22 @@ async def test_a_double_tap_and_concurrent_taps_make_one_decision(office: Office
     assert await _audit_count(database, "register.item.decided") == 1
 
 
+async def test_a_decision_changed_before_send_on_replaces_the_first(office: Office, database):
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    sidorov = await office.who(SIDOROV)
+    item = (await all_items(office, register_id, SIDOROV))[2]
+    decide = office.cases.approvals.decide
+    await decide(sidorov, register_id, item.id, Decision.APPROVE)
+    await decide(sidorov, register_id, item.id, Decision.REJECT, reason="Нет документов")
+    async with database.sessions() as session:
+        query = select(RegisterDecision.decision, RegisterDecision.reason).where(
+            RegisterDecision.item_id == item.id
+        )
+        rows = (await session.execute(query)).all()
+    assert [tuple(row) for row in rows] == [("reject", "Нет документов")]
+    assert await _audit_count(database, "register.item.decided") == 2
+
+
 async def test_after_the_cutoff_decisions_are_closed(office: Office, clock):
     register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
     item = (await all_items(office, register_id, SIDOROV))[0]
