@@ -364,9 +364,27 @@ class SqlApprovalRepository:
         self, query: Select[Any], register_id: int, round_: int, stage: Stage | None
     ) -> list[CardItem]:
         # Plain rows, not ORM objects: building an entity per item cost more than the query.
-        rows = (await self._session.execute(query.order_by(col(RegisterItem.position)))).all()
-        decided = await self._decisions(register_id, round_, stage, [row[0] for row in rows])
-        return [_card_item(row, decided.get(row[0])) for row in rows]
+        query = query.order_by(col(RegisterItem.position))
+        if stage is None:  # each item's latest decision of the round: a second query
+            rows = (await self._session.execute(query)).all()
+            decided = await self._decisions(register_id, round_, stage, [row[0] for row in rows])
+            return [_card_item(row, decided.get(row[0])) for row in rows]
+        # At a stage an item has at most one decision (the unique key): joined in.
+        by, behalf, width = _BY, _BEHALF, len(_CARD_COLUMNS)
+        query = (
+            query.add_columns(col(RegisterDecision.decision), col(by.code),
+                              col(RegisterDecision.reason), col(behalf.code))
+            .outerjoin(RegisterDecision, and_(
+                col(RegisterDecision.item_id) == RegisterItem.id,
+                col(RegisterDecision.round) == round_,
+                col(RegisterDecision.stage) == stage.value))
+            .outerjoin(by, col(by.id) == RegisterDecision.decided_by_id)
+            .outerjoin(behalf, col(behalf.id) == RegisterDecision.on_behalf_of_id)
+        )  # fmt: skip
+        return [
+            _card_item(row[:width], _joined_decision(row[width:]))
+            for row in (await self._session.execute(query)).all()
+        ]
 
     async def card_tally(self, scope: CardScope) -> CardTally:
         """The header figures in one aggregate query: counting hundreds of items in SQL
@@ -468,6 +486,13 @@ def _card_item(
         decided_by=decided_by, reason=reason, invoice_number=invoice_number,
         invoice_date=invoice_date, category=category, due_date=due_date, comment=comment,
     )  # fmt: skip
+
+
+def _joined_decision(
+    columns: Sequence[Any],
+) -> tuple[Decision, str, str | None, str | None] | None:
+    decision, decided_by, reason, on_behalf = columns
+    return None if decision is None else (Decision(decision), decided_by, reason, on_behalf)
 
 
 def _card_message(row: RegisterCard) -> CardMessage:
