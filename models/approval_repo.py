@@ -357,30 +357,43 @@ class SqlApprovalRepository:
         query = sa_select(*_CARD_COLUMNS).where(col(RegisterItem.register_id) == scope.register_id)
         if at_stage_only:
             query = query.where(_at_stage(scope))
-        query = query.offset(offset).limit(limit)  # ordered by position in _card_lines
-        return await self._card_lines(query, scope.register_id, scope.round, scope.stage)
+        query = query.order_by(col(RegisterItem.position)).offset(offset).limit(limit)
+        if scope.stage is None:
+            return await self._card_lines(query, scope.register_id, scope.round, None)
+        return await self._page_with_decisions(query, scope.register_id, scope.round, scope.stage)
 
     async def _card_lines(
         self, query: Select[Any], register_id: int, round_: int, stage: Stage | None
     ) -> list[CardItem]:
         # Plain rows, not ORM objects: building an entity per item cost more than the query.
-        query = query.order_by(col(RegisterItem.position))
-        if stage is None:  # each item's latest decision of the round: a second query
-            rows = (await self._session.execute(query)).all()
-            decided = await self._decisions(register_id, round_, stage, [row[0] for row in rows])
-            return [_card_item(row, decided.get(row[0])) for row in rows]
-        # At a stage an item has at most one decision (the unique key): joined in.
-        by, behalf, width = _BY, _BEHALF, len(_CARD_COLUMNS)
+        rows = (await self._session.execute(query.order_by(col(RegisterItem.position)))).all()
+        decided = await self._decisions(register_id, round_, stage, [row[0] for row in rows])
+        return [_card_item(row, decided.get(row[0])) for row in rows]
+
+    async def _page_with_decisions(
+        self, page_query: Select[Any], register_id: int, round_: int, stage: Stage
+    ) -> list[CardItem]:
+        """A page of card lines with their decisions at ``stage`` in one query: at a stage
+        an item has at most one (the unique key). The page is cut first, in a subquery,
+        and only its few items are joined: joined before the LIMIT, PostgreSQL (estimating
+        one item where there were 410) looped over every item of the register for every
+        decision, 5 ms and growing with each tap."""
+        page = page_query.subquery("page")
+        by, behalf = _BY, _BEHALF
         query = (
-            query.add_columns(col(RegisterDecision.decision), col(by.code),
-                              col(RegisterDecision.reason), col(behalf.code))
+            sa_select(*page.c, col(RegisterDecision.decision), col(by.code),
+                      col(RegisterDecision.reason), col(behalf.code))
+            .select_from(page)
             .outerjoin(RegisterDecision, and_(
-                col(RegisterDecision.item_id) == RegisterItem.id,
+                col(RegisterDecision.register_id) == register_id,  # never other registers'
+                col(RegisterDecision.item_id) == page.c.id,
                 col(RegisterDecision.round) == round_,
                 col(RegisterDecision.stage) == stage.value))
             .outerjoin(by, col(by.id) == RegisterDecision.decided_by_id)
             .outerjoin(behalf, col(behalf.id) == RegisterDecision.on_behalf_of_id)
+            .order_by(page.c.position)
         )  # fmt: skip
+        width = len(_CARD_COLUMNS)
         return [
             _card_item(row[:width], _joined_decision(row[width:]))
             for row in (await self._session.execute(query)).all()
