@@ -10,14 +10,8 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.memo import MemoStatus, StepStatus
 from formats.memo_pdf import format_size
-from handlers.memo_views import (
-    initials,
-    number_of,
-    role_name,
-    short,
-    status_title,
-    step_status_title,
-)
+from handlers.memo_views import initials, number_of, short, status_title
+from handlers.views import role_name
 from services.memos.ports import CardStep, MemoCard
 
 MESSAGE_LIMIT = 4096
@@ -117,6 +111,18 @@ def _history(card: MemoCard) -> list[str]:
             lines.append(_ROUND_MARK + _("Круг {round}").format(round=round_no) + "</i>")
         lines += [_step_line(s) for s in card.steps if s.round == round_no]
     return lines
+
+
+def step_status_title(status: StepStatus) -> str:
+    """A memo step's decision (or its absence) in the reader's language."""
+    titles = {
+        StepStatus.PENDING: _("Ожидает решения"),
+        StepStatus.APPROVED: _("Согласовано"),
+        StepStatus.REJECTED: _("Отклонено"),
+        StepStatus.RETURNED: _("Возвращено на доработку"),
+        StepStatus.SKIPPED: _("Не рассматривалось"),
+    }
+    return titles[status]
 
 
 def _step_line(step: CardStep) -> str:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.memo import MemoStatus, StepStatus
-from domain.roles import Role
+from domain.memo import MemoStatus
 from formats.memo_pdf import format_size
 from handlers.memo_draft import DraftData
+from handlers.views import role_name
 from services.memos import RoutePlan
 from services.memos.ports import MemoNotice, MemoRow
 
@@ -194,25 +193,6 @@ def sent(number: str | None, awaiting: str | None) -> str:
 
 
 # --- lists and notices -----------------------------------------------------------------
-
-
-def role_name(role: Role | None) -> str:
-    """A company role in the reader's language; «Сотрудник» for someone without one."""
-    if role is None:
-        return _("Сотрудник")
-    return role.display_name(get_i18n().current_locale)
-
-
-def step_status_title(status: StepStatus) -> str:
-    """A memo step's decision (or its absence) in the reader's language."""
-    titles = {
-        StepStatus.PENDING: _("Ожидает решения"),
-        StepStatus.APPROVED: _("Согласовано"),
-        StepStatus.REJECTED: _("Отклонено"),
-        StepStatus.RETURNED: _("Возвращено на доработку"),
-        StepStatus.SKIPPED: _("Не рассматривалось"),
-    }
-    return titles[status]
 
 
 def status_title(status: MemoStatus) -> str:

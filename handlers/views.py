@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.calendar import time_left_parts
@@ -15,6 +16,13 @@ from services.ports import PersonView
 def role_names(person: PersonView) -> str:
     ordered = [role for role in Role if role in person.roles]
     return ", ".join(escape(role.display_name(person.language)) for role in ordered)
+
+
+def role_name(role: Role | None) -> str:
+    """A company role in the reader's language; «Сотрудник» for someone without one."""
+    if role is None:
+        return _("Сотрудник")
+    return role.display_name(get_i18n().current_locale)
 
 
 def greeting(person: PersonView) -> str:
