@@ -126,7 +126,7 @@ def step_status_title(status: StepStatus) -> str:
 
 
 def _step_line(step: CardStep) -> str:
-    icon = "👉" if step.current else _ICONS.get(step.status, "•")
+    icon = "👉" if step.current else _ICONS[step.status]
     who = escape(initials(step.decided_by or step.approver))
     line = f"{icon} {step.position}. {who} ({escape(role_name(step.role))})"
     if step.on_behalf_of:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -16,7 +16,12 @@ from sqlmodel import col, select
 from domain.register_approval import Item, ItemStatus, RegisterApproval, RegisterStatus
 from domain.register_route import Stage
 from models.approval_cards import ApprovalCards
-from models.approval_decisions import BEHALF, BY, UNDECIDED, joined_decision, read_decisions
+from models.approval_decisions import (
+    UNDECIDED,
+    joined_decision,
+    read_decisions,
+    with_decision_at,
+)
 from models.approval_people import ApprovalPeople
 from models.approval_tables import RegisterDecision
 from models.org_repo import SqlOrgRepository
@@ -86,15 +91,9 @@ class SqlApprovalRepository(ApprovalCards, ApprovalPeople):
         if ids is not None and stage is not None:
             return await self._few_items(register_id, round_, stage, ids)
         decided = await read_decisions(self._session, register_id, round_, stage, ids)
-        query = (
-            sa_select(
-                col(RegisterItem.id), col(RegisterItem.position), col(RegisterItem.amount),
-                col(RegisterItem.currency), col(RegisterItem.status),
-                col(RegisterItem.over_threshold),
-            )
-            .where(col(RegisterItem.register_id) == register_id)
-            .order_by(col(RegisterItem.position))
-        )  # fmt: skip
+        query = _ITEM_COLUMNS.where(col(RegisterItem.register_id) == register_id).order_by(
+            col(RegisterItem.position)
+        )
         if ids is not None:
             query = query.where(col(RegisterItem.id).in_(ids))
         rows = await self._session.execute(query)
@@ -109,27 +108,13 @@ class SqlApprovalRepository(ApprovalCards, ApprovalPeople):
     async def _few_items(
         self, register_id: int, round_: int, stage: Stage, ids: Sequence[int]
     ) -> list[ItemRecord]:
-        """The few items a tap touches with their decisions at ``stage`` in one query (at a
-        stage an item has at most one decision: the unique key)."""
-        by, behalf = BY, BEHALF
-        query = (
-            sa_select(
-                col(RegisterItem.id), col(RegisterItem.position), col(RegisterItem.amount),
-                col(RegisterItem.currency), col(RegisterItem.status),
-                col(RegisterItem.over_threshold), col(RegisterDecision.decision),
-                col(by.code), col(RegisterDecision.reason), col(behalf.code),
-            )
-            .outerjoin(RegisterDecision, and_(
-                col(RegisterDecision.register_id) == register_id,
-                col(RegisterDecision.item_id) == RegisterItem.id,
-                col(RegisterDecision.round) == round_,
-                col(RegisterDecision.stage) == stage.value))
-            .outerjoin(by, col(by.id) == RegisterDecision.decided_by_id)
-            .outerjoin(behalf, col(behalf.id) == RegisterDecision.on_behalf_of_id)
-            .where(col(RegisterItem.register_id) == register_id,
-                   col(RegisterItem.id).in_(ids))
-            .order_by(col(RegisterItem.position))
-        )  # fmt: skip
+        """The few items a tap touches with their decisions at ``stage`` in one query."""
+        items = _ITEM_COLUMNS.where(
+            col(RegisterItem.register_id) == register_id, col(RegisterItem.id).in_(ids)
+        )
+        query = with_decision_at(items, col(RegisterItem.id), register_id, round_, stage).order_by(
+            col(RegisterItem.position)
+        )
         records = []
         for row in (await self._session.execute(query)).tuples():
             item_id, position, amount, currency, status, over, *decision_columns = row
@@ -216,6 +201,13 @@ class SqlApprovalRepository(ApprovalCards, ApprovalPeople):
             assert found is not None, f"unknown person {code}"
             self._person_ids[code] = found
         return self._person_ids[code]
+
+
+# What the aggregate needs of an item (its decision comes from `models.approval_decisions`).
+_ITEM_COLUMNS = sa_select(
+    col(RegisterItem.id), col(RegisterItem.position), col(RegisterItem.amount),
+    col(RegisterItem.currency), col(RegisterItem.status), col(RegisterItem.over_threshold),
+)  # fmt: skip
 
 
 def _decided(item: Item | ItemRecord) -> tuple[object, ...]:

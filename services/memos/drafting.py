@@ -16,11 +16,11 @@ from domain.memo import (
     plan_route,
     suggested_approvers,
 )
-from domain.memo_route import primary_role
 from domain.org_model import OrgDirectory
 from domain.roles import Role
 from services.errors import NotAllowed
 from services.memos.base import ENTITY, MemoUseCase, Opened
+from services.memos.cards import person_name, role_of
 from services.memos.ports import (
     KeptAttachment,
     MemoDraft,
@@ -61,9 +61,7 @@ class DraftView:
 
 
 def _person(org: OrgDirectory, code: str) -> RoutePerson:
-    found = org.find_person(code)
-    role = primary_role(org, code) if found else None
-    return RoutePerson(code, found.name if found else code, role)
+    return RoutePerson(code, person_name(org, code) or code, role_of(org, code))
 
 
 class PlanRoute(MemoUseCase):

@@ -21,12 +21,18 @@ KEY = StorageKey(bot_id=1, chat_id=KUZNETSOV, user_id=KUZNETSOV)
 NSK = (FIXTURES / "registers" / "nsk-lexus_2026-11-30.txt").read_bytes()
 
 
-async def test_reads_of_every_update_do_not_wait_for_a_writer(database, clock):
-    cases = UseCases.build(
+@pytest.fixture
+async def cases(database, clock) -> UseCases:
+    """Use cases as the bot builds them: writes through sessions, reads through readers."""
+    built = UseCases.build(
         lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=24,
         reader=lambda: SqlUnitOfWork(database, read_only=True),
     )  # fmt: skip
-    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    await built.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+    return built
+
+
+async def test_reads_of_every_update_do_not_wait_for_a_writer(cases, database, clock):
     storage = SqlStorage(database)
     await storage.set_state(KEY, "ApprovalDialog:reject_reason")
     async with SqlUnitOfWork(database) as writer:  # a use case in the middle of its write
@@ -45,12 +51,7 @@ async def test_a_readers_unit_of_work_never_commits(database):
             await reader.commit()
 
 
-async def test_looking_at_a_card_does_not_wait_for_a_writer(database, clock):
-    cases = UseCases.build(
-        lambda: SqlUnitOfWork(database), clock, invite_ttl_hours=24,
-        reader=lambda: SqlUnitOfWork(database, read_only=True),
-    )  # fmt: skip
-    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
+async def test_looking_at_a_card_does_not_wait_for_a_writer(cases, database, clock):
     accountant = await cases.identify(NOVIKOVA)
     assert accountant is not None
     draft = await cases.upload_register(accountant, "nsk.txt", NSK)
