@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import sqlite3
 import subprocess
 import sys
@@ -61,11 +60,13 @@ from bench.approvals_floor import (  # noqa: E402
 from bench.tapping import (  # noqa: E402
     TapFn,
     answered_times,
+    answers,
+    card_edits,
     closed_loop,
-    epoch,
     latencies,
     paced,
     rate,
+    shown_times,
 )
 from sandbox.telegram import SandboxTelegramClient  # noqa: E402
 from tests.e2e.harness import TOKEN, Stack  # noqa: E402
@@ -76,7 +77,6 @@ PACE = 0.1  # s between taps: 10 taps/s
 GOAL = {"ratio": 0.5, "p95_ms": 150}
 VOLKOVA, KUZNETSOV = 500031, 500020  # the only accountant of msk-kia, its director
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-UNDECIDED = re.compile(r"Не решено: (?:<b>)?(\d+)")
 
 
 # --- Viza -------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ async def viza_figures(stack: Stack) -> dict[str, float]:
             since, undecided = (await tg.calls(since=0))[-1].seq, ITEMS - decided
             await drive
             decided += count
-            edits = await card_edits(tg, since, ITEMS - decided)
+            edits = await card_edits(tg, KUZNETSOV, since, ITEMS - decided)
             return shown_times(await answers(tg, pressed, since), edits, undecided)
 
         await run(WARMUP, closed_loop(WARMUP, 1, tapping(0, lambda k, w: k)))
@@ -155,54 +155,6 @@ async def viza_figures(stack: Stack) -> dict[str, float]:
         answered = latencies(await answered_times(tg, pressed, 0))
     return {"taps_per_s": rate(loop_times), **latencies(paced_times),
             "answer_p50_ms": answered["p50_ms"]}  # fmt: skip
-
-
-async def card_edits(
-    tg: SandboxTelegramClient, since: int, undecided: int
-) -> list[tuple[int, float, int]]:
-    """(seq, time, «Не решено») of the card's edits since ``since``, read once the card
-    shows ``undecided`` (every tap of the run) or fewer."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        edits = []
-        for call in await tg.calls("editMessageText", since=since):
-            found = UNDECIDED.search(str(call.params.get("text", "")))
-            if call.ok and str(call.params.get("chat_id")) == str(KUZNETSOV) and found:
-                edits.append((call.seq, epoch(call.at), int(found.group(1))))
-        if any(left <= undecided for _, _, left in edits):
-            return edits
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"the card never showed {undecided} undecided")
-
-
-async def answers(
-    tg: SandboxTelegramClient, pressed: dict[str, float], since: int
-) -> list[tuple[float, int]]:
-    """(press, seq of the answer in the call log) per tap."""
-    calls = await tg.calls("answerCallbackQuery", since=since)
-    seq = {str(call.params["callback_query_id"]): call.seq for call in calls}
-    return [(started, seq[query]) for query, started in pressed.items()]
-
-
-def shown_times(
-    answered: list[tuple[float, int]], edits: list[tuple[int, float, int]], undecided: int
-) -> list[tuple[float, float]]:
-    """(press, shown) per tap: the tap answered r-th is shown by the first card edit after
-    its answer whose «Не решено» has fallen by r. A decision commits before its answer,
-    and every tap decides a distinct item, so that edit counts it."""
-    result = []
-    for rank, (pressed_at, answer_seq) in enumerate(sorted(answered, key=lambda a: a[1]), 1):
-        shown = next(
-            at for seq, at, left in edits if seq > answer_seq and left <= undecided - rank
-        )
-        result.append((pressed_at, shown))
-    return result
-
-
-# --- the floor --------------------------------------------------------------------------
-
-
-# --- one database ---------------------------------------------------------------------------
 
 
 async def pg_database(action: str, name: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from sandbox.telegram import SandboxTelegramClient
 
 PAGE = re.compile(r"Стр\. (\d+)/\d+")
+UNDECIDED = re.compile(r"Не решено: (?:<b>)?(\d+)")
 TapFn = Callable[[int, int], Coroutine[Any, Any, tuple[float, float]]]
 
 
@@ -109,3 +111,45 @@ async def answered_times(
 
 if __name__ == "__main__":
     print("bench/tapping.py: the tapping harness of bench/approvals.py")
+
+
+async def card_edits(
+    tg: SandboxTelegramClient, chat_id: int, since: int, undecided: int
+) -> list[tuple[int, float, int]]:
+    """(seq, time, «Не решено») of the edits of the card in ``chat_id`` since ``since``,
+    read once the card shows ``undecided`` (every tap of the run) or fewer."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        edits = []
+        for call in await tg.calls("editMessageText", since=since):
+            found = UNDECIDED.search(str(call.params.get("text", "")))
+            if call.ok and str(call.params.get("chat_id")) == str(chat_id) and found:
+                edits.append((call.seq, epoch(call.at), int(found.group(1))))
+        if any(left <= undecided for _, _, left in edits):
+            return edits
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"the card never showed {undecided} undecided")
+
+
+async def answers(
+    tg: SandboxTelegramClient, pressed: dict[str, float], since: int
+) -> list[tuple[float, int]]:
+    """(press, seq of the answer in the call log) per tap."""
+    calls = await tg.calls("answerCallbackQuery", since=since)
+    seq = {str(call.params["callback_query_id"]): call.seq for call in calls}
+    return [(started, seq[query]) for query, started in pressed.items()]
+
+
+def shown_times(
+    answered: list[tuple[float, int]], edits: list[tuple[int, float, int]], undecided: int
+) -> list[tuple[float, float]]:
+    """(press, shown) per tap: the tap answered r-th is shown by the first card edit after
+    its answer whose «Не решено» has fallen by r. A decision commits before its answer,
+    and every tap decides a distinct item, so that edit counts it."""
+    result = []
+    for rank, (pressed_at, answer_seq) in enumerate(sorted(answered, key=lambda a: a[1]), 1):
+        shown = next(
+            at for seq, at, left in edits if seq > answer_seq and left <= undecided - rank
+        )
+        result.append((pressed_at, shown))
+    return result

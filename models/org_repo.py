@@ -1,21 +1,20 @@
-"""The org directory in SQL: idempotent sync from an `OrgDirectory` and the person queries
-the bot needs on every update."""
+"""The org directory in SQL: idempotent sync from an `OrgDirectory` (the person queries the
+bot needs on every update are `models.org_people`)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, literal, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete
 from sqlmodel import SQLModel, col, select
 
 from domain.errors import OrgValidationError
 from domain.org import OrgDirectory
 from domain.org_model import created_by_bitrix_sync
-from domain.roles import Role
+from models.org_people import SqlPeopleQueries, row_id
 from models.tables import (
     City,
     DcAccountant,
@@ -26,14 +25,13 @@ from models.tables import (
     Substitution,
     TelegramLink,
 )
-from services.ports import OrgSyncCounts, PersonView
+from services.ports import OrgSyncCounts
 
 Row = TypeVar("Row", bound=SQLModel)
 
 
-class SqlOrgRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlOrgRepository(SqlPeopleQueries):
+    """The org directory's sync; its person queries come from `SqlPeopleQueries`."""
 
     # --- sync ---------------------------------------------------------------------
 
@@ -162,7 +160,9 @@ class SqlOrgRepository:
         await self._session.execute(delete(PersonRole).where(col(PersonRole.person_id).in_(ids)))
         for person in directory.people:
             for role in sorted(person.roles):
-                self._session.add(PersonRole(person_id=_id(people[person.code]), role=str(role)))
+                self._session.add(
+                    PersonRole(person_id=row_id(people[person.code]), role=str(role))
+                )
 
     async def _replace_accountants(
         self, directory: OrgDirectory, people: dict[str, Person], dcs: dict[str, DealerCenter]
@@ -172,7 +172,7 @@ class SqlOrgRepository:
         for dc in directory.dealer_centers:
             for code in dict.fromkeys(dc.accountants):
                 self._session.add(
-                    DcAccountant(dc_id=_id(dcs[dc.code]), person_id=_id(people[code]))
+                    DcAccountant(dc_id=row_id(dcs[dc.code]), person_id=row_id(people[code]))
                 )
 
     async def _replace_substitutions(
@@ -185,8 +185,8 @@ class SqlOrgRepository:
         for sub in directory.substitutes:
             self._session.add(
                 Substitution(
-                    person_id=_id(people[sub.person]),
-                    substitute_id=_id(people[sub.substitute]),
+                    person_id=row_id(people[sub.person]),
+                    substitute_id=row_id(people[sub.substitute]),
                     date_from=sub.from_date,
                     date_to=sub.to_date,
                 )
@@ -214,110 +214,3 @@ class SqlOrgRepository:
                 )
             )
             taken_accounts.add(person.telegram_id)
-
-    # --- queries ------------------------------------------------------------------
-
-    async def person_by_code(self, code: str) -> PersonView | None:
-        return await self._one(select(Person).where(col(Person.code) == code))
-
-    async def person_by_id(self, person_id: int) -> PersonView | None:
-        return await self._one(select(Person).where(col(Person.id) == person_id))
-
-    async def person_by_telegram(self, telegram_user_id: int) -> PersonView | None:
-        """Runs for every update the bot receives: two queries (the link is the one asked
-        for, so it is not read again)."""
-        views = await self._many(
-            select(Person)
-            .join(TelegramLink, col(TelegramLink.person_id) == Person.id)
-            .where(col(TelegramLink.telegram_user_id) == telegram_user_id)
-            .limit(1),
-            telegram_user_id=telegram_user_id,
-        )
-        return views[0] if views else None
-
-    async def active_people_by_phone(self, phone: str) -> Sequence[PersonView]:
-        return await self._many(
-            select(Person).where(col(Person.phone) == phone, col(Person.active).is_(True))
-        )
-
-    async def people_with_role(self, role: Role) -> Sequence[PersonView]:
-        return await self._many(
-            select(Person)
-            .join(PersonRole, col(PersonRole.person_id) == Person.id)
-            .where(col(PersonRole.role) == str(role), col(Person.active).is_(True))
-            .order_by(col(Person.code))
-        )
-
-    async def people_by_codes(self, codes: Sequence[str]) -> list[PersonView]:
-        return await self._many(
-            select(Person).where(col(Person.code).in_(codes)).order_by(col(Person.code))
-        )
-
-    async def active_people(self) -> Sequence[PersonView]:
-        return await self._many(
-            select(Person).where(col(Person.active).is_(True)).order_by(col(Person.full_name))
-        )
-
-    async def _one(self, statement: Select[tuple[Person]]) -> PersonView | None:
-        views = await self._many(statement.limit(1))
-        return views[0] if views else None
-
-    async def _many(
-        self, statement: Select[tuple[Person]], *, telegram_user_id: int | None = None
-    ) -> list[PersonView]:
-        """People as views, with roles and links loaded in a fixed number of queries;
-        ``telegram_user_id``: the people were found by this link (a person has one)."""
-        people = list((await self._session.scalars(statement)).all())
-        ids = [_id(person) for person in people]
-        if not ids:
-            return []
-        roles = await self._roles(ids)
-        if telegram_user_id is not None:
-            links = dict.fromkeys(ids, telegram_user_id)
-        else:
-            link_rows = await self._session.execute(
-                select(col(TelegramLink.person_id), col(TelegramLink.telegram_user_id)).where(
-                    col(TelegramLink.person_id).in_(ids)
-                )
-            )
-            links = dict(link_rows.tuples().all())
-        return [
-            PersonView(
-                id=_id(p),
-                code=p.code,
-                full_name=p.full_name,
-                language=p.language,
-                active=p.active,
-                roles=frozenset(roles.get(_id(p), ())),
-                telegram_user_id=links.get(_id(p)),
-                bitrix_id=p.bitrix_id,
-            )
-            for p in people
-        ]
-
-    async def _roles(self, ids: list[int]) -> dict[int, set[Role]]:
-        """Company roles and the roles that come from holding a unit, in one query (this
-        runs for every update the bot receives)."""
-        from_units = (
-            (col(DealerCenter.director_id), Role.DC_DIRECTOR),
-            (col(Department.director_id), Role.DEPARTMENT_DIRECTOR),
-            (col(DcAccountant.person_id), Role.ACCOUNTANT),
-        )
-        query = union_all(
-            select(col(PersonRole.person_id), col(PersonRole.role)).where(
-                col(PersonRole.person_id).in_(ids)
-            ),
-            *(
-                select(column, literal(str(role))).where(column.in_(ids)).distinct()
-                for column, role in from_units
-            ),
-        )
-        roles: dict[int, set[Role]] = defaultdict(set)
-        for person_id, role in (await self._session.execute(query)).tuples():
-            roles[person_id].add(Role(role))
-        return roles
-
-
-def _id(row: Person | DealerCenter) -> int:
-    assert row.id is not None, "flushed rows have ids"
-    return row.id

@@ -8,23 +8,21 @@ and a return -> edit -> resubmit round, and a dialog that survives a restart."""
 from __future__ import annotations
 
 import base64
-import io
 import re
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from pypdf import PdfReader
 
 from sandbox.bitrix24 import Bitrix24Control
-from sandbox.telegram import SandboxTelegramClient, TelegramUser
-from sandbox.telegram.client_types import ChatMessage
+from sandbox.telegram import SandboxTelegramClient
 from tests.e2e.harness import Stack
+from tests.e2e.memo_dialog import assert_pdf_verifies, decide, send, tap, write_memo
+from tests.unit.memo.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.e2e
 
 EGOROV, IVANOVA, SIDOROV, PETROV = 500040, 500033, 500022, 500011
 FINDIR, GENDIR, GLAVBUH, SOKOLOV = 500002, 500001, 500003, 500023
-NUMBER = re.compile(r"СЗ-\d{4}-\d{6}")
 
 
 @pytest.fixture(scope="module")
@@ -55,84 +53,6 @@ async def people(tg: SandboxTelegramClient) -> None:
 async def b24(stack: Stack) -> AsyncIterator[Bitrix24Control]:
     async with Bitrix24Control(stack.bitrix24_url) as control:
         yield control
-
-
-async def tap(user: TelegramUser, message: ChatMessage, text: str) -> None:
-    answer = await user.press(message.message_id, text=text)
-    assert answer is not None, f"no answer to «{text}»"
-
-
-async def write_memo(
-    user: TelegramUser,
-    title: str,
-    *,
-    executor: tuple[str, str],
-    add: tuple[tuple[str, str], ...] = (),
-    files: tuple[tuple[str, bytes], ...] = (),
-    photo: bool = False,
-    gd: bool = False,
-) -> ChatMessage:
-    """The dialog from /memo to «Отправить»; returns the preview as sent."""
-    await user.send_command("/memo")
-    await user.wait_for_message(contains="Напишите тему")
-    await user.send_text(title)
-    await user.wait_for_message(contains="Напишите текст")
-    await user.send_text(f"Текст записки «{title}»: прошу согласовать.")
-    prompt = await user.wait_for_message(contains="Приложите файлы")
-    for name, body in files:
-        await user.send_document(name, body)
-        prompt = await user.wait_for_message(contains=f"Добавлено: {name}")
-    if photo:
-        await user.send_photo()
-        prompt = await user.wait_for_message(contains="Добавлено: photo_")
-    await tap(user, prompt, "Готово ➡️" if files or photo else "Без вложений ➡️")
-    await user.wait_for_message(contains="Кто исполнитель")
-    await user.send_text(executor[0])
-    found = await user.wait_for_message(contains="выберите")
-    await tap(user, found, executor[1])
-    route = await user.wait_for_message(contains="Маршрут согласования")
-    for query, name in add:
-        await tap(user, route, "➕ Добавить согласующего")
-        await user.wait_for_message(contains="Кого добавить")
-        await user.send_text(query)
-        await tap(user, await user.wait_for_message(contains="выберите"), name)
-        route = await user.wait_for_message(contains="Маршрут согласования")
-    if gd:
-        await tap(user, route, "⬜ С генеральным директором")
-        route = await user.wait_for_edit(route.message_id, contains="директором: да")
-    await tap(user, route, "Далее ➡️")
-    return await user.wait_for_message(contains="Проверьте")
-
-
-async def send(user: TelegramUser, preview: ChatMessage) -> str:
-    await tap(user, preview, "✅ Отправить")
-    sent = await user.wait_for_message(contains="отправлена на согласование")
-    found = NUMBER.search(sent.body)
-    assert found is not None
-    return found.group()
-
-
-async def decide(user: TelegramUser, number: str, button: str = "✅ Согласовать") -> ChatMessage:
-    card = await user.wait_for_message(contains=number)
-    assert "Ваше решение" in card.body, card.body
-    await tap(user, card, button)
-    return card
-
-
-def assert_pdf_verifies(stack: Stack, pdf: bytes, number: str) -> None:
-    """`viza audit verify-pdf` accepts the PDF as sent and refuses a changed copy."""
-    path = stack.workdir / f"{number}.pdf"
-    path.write_bytes(pdf)
-    genuine = stack.viza("audit", "verify-pdf", str(path))
-    assert genuine.returncode == 0 and f"служебная записка {number}" in genuine.stdout
-    path.write_bytes(pdf + b"\n%% one byte more\n")
-    changed = stack.viza("audit", "verify-pdf", str(path))
-    assert changed.returncode == 1 and "не найден" in changed.stdout
-
-
-def pdf_text(data: bytes) -> str:
-    pages = PdfReader(io.BytesIO(data)).pages
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 
 async def test_a_memo_walks_its_chain_and_ends_as_a_pdf_and_a_bitrix24_task(

@@ -4,84 +4,40 @@ nothing, only a DC's accountant may upload, duplicates are found across DCs."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain.inn import complete_inn
-from domain.org import load_org_toml
 from domain.registers_rows import PaymentRow
 from formats.registers import read_register
-from models.register_tables import Register, RegisterFile, RegisterItem
-from models.tables import DealerCenter
+from models.register_tables import RegisterFile, RegisterItem
 from services.errors import NotAllowed
-from services.register_ports import RegisterStatus
 from services.registers import (
     DraftReady,
     FileRefused,
     NeedDealerCenter,
-    PaymentDateRefused,
-    RegisterChanged,
-    RegisterNotDraft,
     RegisterRules,
     Rejected,
 )
 from services.usecases import UseCases
-from tests.conftest import FIXTURES
-
-SAMPLES = FIXTURES / "registers"
-EKB = "ekb-toyota_2026-11-30.xlsx"
-MSK = "msk-kia_2026-11-30.csv"
-NSK = "nsk-lexus_2026-11-30.txt"
-KRD = "krd-hyundai_errors.xlsx"
-IVANOVA, SMIRNOVA, MOROZOVA, NOVIKOVA = 500033, 500030, 500032, 500034
-KUZNETSOV, GLAVBUH = 500020, 500003
-
-
-@pytest.fixture
-async def usecases(uow_factory, clock) -> UseCases:
-    cases = UseCases.build(uow_factory, clock, invite_ttl_hours=24, register_rules=RegisterRules())
-    await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
-    return cases
-
-
-@dataclass
-class Desk:
-    """Uploads sample files as a person (by Telegram id) for a DC (by code)."""
-
-    cases: UseCases
-    dc_ids: dict[str, int]
-
-    async def upload(self, telegram_id: int, name: str, dc: str | None = None):
-        person = await self.cases.identify(telegram_id)
-        data = (SAMPLES / name).read_bytes()
-        return await self.cases.upload_register(person, name, data, self.dc_ids.get(dc or ""))
-
-    async def draft(self, telegram_id: int, name: str, dc: str | None = None):
-        outcome = await self.upload(telegram_id, name, dc)
-        assert isinstance(outcome, DraftReady), outcome
-        return outcome.summary
-
-
-@pytest.fixture
-async def desk(usecases, database) -> Desk:
-    async with database.sessions() as session:
-        rows = (await session.execute(select(DealerCenter.code, DealerCenter.id))).all()
-    return Desk(usecases, dict(rows))
-
-
-async def counts(database) -> tuple[int, int, int]:
-    async with database.sessions() as session:
-        found = [
-            await session.scalar(select(func.count()).select_from(table))
-            for table in (Register, RegisterItem, RegisterFile)
-        ]
-    return tuple(found)
+from tests.integration.registers.desk import (
+    EKB,
+    GLAVBUH,
+    IVANOVA,
+    KRD,
+    KUZNETSOV,
+    MOROZOVA,
+    MSK,
+    NOVIKOVA,
+    NSK,
+    SAMPLES,
+    SMIRNOVA,
+    counts,
+)
 
 
 async def test_the_ekb_workbook_asks_for_the_dc_then_stores_24_items_with_the_exact_total(
@@ -232,67 +188,6 @@ async def test_registers_older_than_30_days_are_not_duplicates(desk, clock):
     assert all("уже есть" not in w for w in later.warnings)
 
 
-async def test_cancel_and_submit_change_the_status_once_with_audit_entries(
-    desk, usecases, uow_factory
-):
-    novikova = await usecases.identify(NOVIKOVA)
-    cancelled = await desk.draft(NOVIKOVA, NSK)
-    done = await usecases.cancel_draft(novikova, cancelled.id, cancelled.version)
-    assert (done.status, done.version) == (RegisterStatus.CANCELLED, 2)
-    with pytest.raises(RegisterNotDraft, match="уже отменён"):
-        await usecases.cancel_draft(novikova, cancelled.id, cancelled.version)
-
-    sent = await desk.draft(NOVIKOVA, NSK)
-    with pytest.raises(RegisterChanged):
-        await usecases.approvals.submit(novikova, sent.id, sent.version + 1)
-    with pytest.raises(NotAllowed):
-        await usecases.approvals.submit(await usecases.identify(IVANOVA), sent.id, sent.version)
-    submitted = await usecases.approvals.submit(novikova, sent.id, sent.version)
-    assert submitted.card.status == RegisterStatus.IN_APPROVAL
-    with pytest.raises(RegisterNotDraft, match="уже отправлен"):
-        await usecases.approvals.submit(novikova, sent.id, submitted.card.version)
-    with pytest.raises(RegisterNotDraft):
-        await usecases.cancel_draft(novikova, sent.id)
-
-    actions = [e.entry.action async for e in _entries(uow_factory)]
-    assert actions.count("register.uploaded") == 2
-    assert actions.count("register.cancelled") == 1
-    assert actions.count("register.submitted") == 1
-    result = await usecases.verify_audit()
-    assert result.ok, result.reason
-
-
-async def test_the_payment_date_moves_only_to_a_later_business_day(desk, usecases, clock):
-    novikova = await usecases.identify(NOVIKOVA)
-    summary = await desk.draft(NOVIKOVA, NSK)
-    choices = usecases.change_payment_date.choices(summary)
-    assert choices[:3] == (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2))
-    with pytest.raises(PaymentDateRefused, match="нерабочий"):
-        await usecases.change_payment_date(novikova, summary.id, date(2026, 12, 5))
-    with pytest.raises(PaymentDateRefused, match=r"раньше 30\.11\.2026"):
-        await usecases.change_payment_date(novikova, summary.id, date(2026, 11, 27))
-    moved = await usecases.change_payment_date(
-        novikova, summary.id, date(2026, 12, 1), summary.version
-    )
-    assert (moved.payment_date, moved.version) == (date(2026, 12, 1), 2)
-    with pytest.raises(RegisterChanged):
-        await usecases.approvals.submit(novikova, summary.id, summary.version)
-
-    await usecases.cancel_draft(novikova, summary.id)
-    late = await desk.draft(NOVIKOVA, NSK)
-    clock.advance(timedelta(hours=8))  # past the 14:00 cutoff in Moscow
-    with pytest.raises(PaymentDateRefused, match=r"Отсечка на 30\.11\.2026 прошла"):
-        await usecases.approvals.submit(novikova, late.id, late.version)
-    assert usecases.change_payment_date.choices(late)[0] == date(2026, 12, 1)
-    assert (await usecases.verify_audit()).ok
-
-
-async def _entries(uow_factory):
-    async with uow_factory() as uow:
-        async for entry in uow.audit.iterate():
-            yield entry
-
-
 async def test_a_large_register_is_checked_against_prior_registers_in_one_window_read(usecases):
     """Past 2,000 distinct keys the lookup reads the 30-day window instead of seeking keys."""
     novikova = await usecases.identify(NOVIKOVA)
@@ -308,18 +203,3 @@ async def test_a_large_register_is_checked_against_prior_registers_in_one_window
     second = await usecases.upload_register(novikova, "big.csv", resaved)
     assert isinstance(second, DraftReady)
     assert sum("уже есть" in w for w in second.summary.warnings) == 2_500
-
-
-async def test_the_same_file_sent_twice_or_two_taps_at_once_make_one_draft(
-    desk, usecases, database, uow_factory
-):
-    first = await desk.draft(NOVIKOVA, NSK)
-    again = await desk.draft(NOVIKOVA, NSK)
-    assert again.id == first.id
-    twins = await asyncio.gather(
-        desk.draft(IVANOVA, EKB, "ekb-kia"), desk.draft(IVANOVA, EKB, "ekb-kia")
-    )
-    assert twins[0].id == twins[1].id
-    assert (await counts(database))[0] == 2
-    actions = [e.entry.action async for e in _entries(uow_factory)]
-    assert actions.count("register.uploaded") == 2
