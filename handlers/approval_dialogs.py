@@ -4,7 +4,7 @@ chat and message ids), so the card is re-rendered in place once the text arrives
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import Bot
@@ -17,6 +17,7 @@ from domain.register_approval import Decision
 from handlers import approval_keyboards as keyboards
 from handlers import approval_texts as texts
 from handlers import approval_views as views
+from handlers.card_editor import CardEditor
 from handlers.views import refused
 from services.approval_ports import Card, CardMessage, NoticeSender
 from services.ports import PersonView
@@ -40,7 +41,13 @@ async def start_dialog(
 
 
 async def reject_reason_typed(
-    message: Message, *, bot: Bot, person: PersonView, usecases: UseCases, state: FSMContext
+    message: Message,
+    *,
+    bot: Bot,
+    person: PersonView,
+    usecases: UseCases,
+    state: FSMContext,
+    card_editor: CardEditor | None = None,
 ) -> None:
     dialog = await _typed_reason(message, state, "item_id")
     if dialog is None:
@@ -53,9 +60,9 @@ async def reject_reason_typed(
         )  # fmt: skip
     except DomainError as error:
         await message.answer(refused(error.message))
-        await _show_at(message, bot, usecases, person, data, None)
+        await _show_at(Where(message, bot, card_editor), usecases, person, data, None)
         return
-    await _show_at(message, bot, usecases, person, data, outcome.card)
+    await _show_at(Where(message, bot, card_editor), usecases, person, data, outcome.card)
     await message.answer(texts.item_rejected(data.get("position", 0), reason))
 
 
@@ -67,6 +74,7 @@ async def return_reason_typed(
     usecases: UseCases,
     state: FSMContext,
     notice_sender: NoticeSender | None = None,
+    card_editor: CardEditor | None = None,
 ) -> None:
     dialog = await _typed_reason(message, state)
     if dialog is None:
@@ -76,10 +84,10 @@ async def return_reason_typed(
         outcome = await usecases.approvals.return_register(person, data["register_id"], reason)
     except DomainError as error:
         await message.answer(refused(error.message))
-        await _show_at(message, bot, usecases, person, data, None)
+        await _show_at(Where(message, bot, card_editor), usecases, person, data, None)
         return
     card = outcome.card and replace(outcome.card, note=texts.return_note(reason))
-    await _show_at(message, bot, usecases, person, data, card)
+    await _show_at(Where(message, bot, card_editor), usecases, person, data, card)
     await message.answer(texts.returned(data["register_id"]))
     if notice_sender is not None and outcome.notices:
         await notice_sender.deliver(outcome.notices)
@@ -102,13 +110,18 @@ async def _typed_reason(
     return reason, data
 
 
-async def _show_at(  # noqa: PLR0917 — the parts of a handler, passed along
-    message: Message,
-    bot: Bot,
-    usecases: UseCases,
-    person: PersonView,
-    data: dict[str, Any],
-    card: Card | None,
+@dataclass(frozen=True)
+class Where:
+    """The typed message, and how to edit the card it answers: through the bot's
+    `CardEditor` (one edit at a time per card, flood waits) when there is one."""
+
+    message: Message
+    bot: Bot
+    editor: CardEditor | None
+
+
+async def _show_at(
+    where: Where, usecases: UseCases, person: PersonView, data: dict[str, Any], card: Card | None
 ) -> None:
     """Re-render the card the dialog started from; if that message is gone, send it anew."""
     register_id = data["register_id"]
@@ -117,15 +130,12 @@ async def _show_at(  # noqa: PLR0917 — the parts of a handler, passed along
     except DomainError:
         return
     text, markup = keyboards.screen(card, person)
+    chat_id, message_id = data["chat_id"], data["message_id"]
+    editor = where.editor or CardEditor()  # a private one still waits out a flood
     try:
-        chat_id, message_id = data["chat_id"], data["message_id"]
-        await bot.edit_message_text(
-            text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
-    except TelegramBadRequest as error:
-        if "message is not modified" in error.message:
-            return
-        sent = await message.answer(text, reply_markup=markup)
+        await editor.edit_at(where.bot, chat_id, message_id, text, markup, card.version)
+    except TelegramBadRequest:  # the card's message is gone: send the card anew
+        sent = await where.message.answer(text, reply_markup=markup)
         await remember(usecases, person, register_id, sent)
 
 

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
 MessageKey = tuple[int, int]  # chat id, message id
 Screen = tuple[str, InlineKeyboardMarkup | None]
+Send = Callable[[Screen], Awaitable[object]]
 REMEMBERED = 4096  # messages whose last card version is kept
 MAX_WAIT = 60.0  # s: the longest flood wait honoured before giving the screen up
 
@@ -51,14 +54,40 @@ class CardEditor:
     ) -> None:
         """Show ``text`` on ``message`` unless a newer card is already shown or waiting.
         Returns once this screen, or a newer one, has been sent (or dropped as older)."""
-        key = (message.chat.id, message.message_id)
+
+        async def send(screen: Screen) -> object:
+            return await message.edit_text(screen[0], reply_markup=screen[1])
+
+        await self._edit((message.chat.id, message.message_id), send, (text, markup), version)
+
+    async def edit_at(  # noqa: PLR0917  (a message by its ids, and what to show there)
+        self,
+        bot: Bot,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        version: int | None = None,
+    ) -> None:
+        """`edit` for a message known by its ids only (a card a typed dialog started from)."""
+
+        async def send(screen: Screen) -> object:
+            return await bot.edit_message_text(
+                text=screen[0], chat_id=chat_id, message_id=message_id, reply_markup=screen[1]
+            )
+
+        await self._edit((chat_id, message_id), send, (text, markup), version)
+
+    async def _edit(
+        self, key: MessageKey, send: Send, screen: Screen, version: int | None
+    ) -> None:
         if version is not None and not self._newest(key, version):
             return
         slot = self._slots.setdefault(key, _Slot())
-        slot.screen, slot.users = (text, markup), slot.users + 1
+        slot.screen, slot.users = screen, slot.users + 1
         try:
             async with slot.lock:
-                await self._send_newest(message, slot)
+                await self._send_newest(send, slot)
         finally:
             slot.users -= 1
             if not slot.users:
@@ -74,13 +103,13 @@ class CardEditor:
         return True
 
     @staticmethod
-    async def _send_newest(message: Message, slot: _Slot) -> None:
+    async def _send_newest(send: Send, slot: _Slot) -> None:
         waited = 0.0
         while slot.screen is not None:
             text, markup = slot.screen
             slot.screen = None
             try:
-                await message.edit_text(text, reply_markup=markup)
+                await send((text, markup))
             except TelegramRetryAfter as error:
                 if waited + error.retry_after > MAX_WAIT:
                     raise
