@@ -72,28 +72,31 @@ class UseCases:
         bitrix24: bool = False,
         reader: AppUowFactory | None = None,
     ) -> UseCases:
-        """``reader``: units of work that only read, for identifying the user of every
-        update and for the approval moves that change nothing (``uow`` when not given)."""
+        """``reader``: units of work that only read (``uow`` when not given): identifying
+        the user of every update, and every use case that changes nothing (showing a card,
+        a register or a memo, searches, the audit check). On SQLite these never take the
+        write lock, so they never wait behind an upload or the cutoff."""
+        read = reader or uow
         rules = register_rules or RegisterRules()
         approval = approval_rules or ApprovalRules(
             RoutePolicy(ceo_threshold=rules.ceo_threshold), rules.cutoff
         )
         return cls(
-            identify=IdentifyUser(reader or uow),
+            identify=IdentifyUser(read),
             create_invite=CreateInvite(uow, clock, invite_ttl_hours),
             link_by_invite=LinkByInvite(uow, clock),
             link_by_contact=LinkByContact(uow, clock),
-            search_people=SearchPeople(uow),
+            search_people=SearchPeople(read),
             mark_blocked=MarkBlocked(uow, clock),
             import_org=ImportOrg(uow, clock),
-            verify_audit=VerifyAuditChain(uow),
-            admins=ListAdmins(uow),
+            verify_audit=VerifyAuditChain(read),
+            admins=ListAdmins(read),
             upload_register=UploadRegister(uow, clock, rules),
-            show_register=ShowRegister(uow, clock, rules),
+            show_register=ShowRegister(read, clock, rules),
             change_payment_date=ChangePaymentDate(uow, clock, rules),
             cancel_draft=CancelDraft(uow, clock, rules),
             approvals=ApprovalCases.build(uow, clock, approval, reader),
             cutoff=CutoffCases.build(uow, clock, CutoffRules(approval.cutoff)),
-            memos=MemoCases.build(uow, clock, memo_rules),
+            memos=MemoCases.build(uow, clock, memo_rules, reader=read),
             notify_bitrix=NotifyInBitrix24(uow, clock) if bitrix24 else None,
         )

@@ -56,10 +56,14 @@ class MemoCases:
         clock: Clock,
         rules: MemoRules | None = None,
         renderer: PdfRenderer | None = None,
+        reader: MemoUowFactory | None = None,
     ) -> MemoCases:
         """``renderer``: a process pool by default (`ProcessRenderer`); rendering in a
-        thread would hold the GIL and stall the bot's event loop (see bench/pdf.py)."""
+        thread would hold the GIL and stall the bot's event loop (see bench/pdf.py).
+        ``reader``: units of work that only read, for what people read (a card, lists, the
+        PDF and the attachments); ``uow`` when not given."""
         rules = rules or MemoRules()
+        read = reader or uow
         render = renderer or ProcessRenderer()
         return cls(
             rules=rules,
@@ -73,11 +77,11 @@ class MemoCases:
             reject=RejectMemo(uow, clock, rules),
             return_memo=ReturnMemo(uow, clock, rules),
             add_approver=AddApprover(uow, clock, rules),
-            open=OpenMemo(uow, clock, rules),
-            mine=MyMemos(uow, clock, rules),
-            waiting=WaitingMemos(uow, clock, rules),
-            pdf=MemoPdf(uow, clock, rules),
-            files=MemoFiles(uow, clock, rules),
+            open=OpenMemo(read, clock, rules),
+            mine=MyMemos(read, clock, rules),
+            waiting=WaitingMemos(read, clock, rules),
+            pdf=MemoPdf(read, clock, rules),
+            files=MemoFiles(read, clock, rules),
             task_feed=MemoTaskFeed(uow, clock, rules, render),
             verify_pdf=VerifyMemoPdf(uow),
         )

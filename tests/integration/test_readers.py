@@ -67,3 +67,29 @@ async def test_looking_at_a_card_does_not_wait_for_a_writer(cases, database, clo
         card.item_count,
         card.total,
     )
+
+
+async def test_what_people_read_does_not_wait_for_a_writer(cases, database, clock):
+    accountant = await cases.identify(NOVIKOVA)
+    director = await cases.identify(KUZNETSOV)
+    assert accountant is not None and director is not None
+    draft = await cases.upload_register(accountant, "nsk.txt", NSK)
+    summary = draft.summary  # type: ignore[union-attr]
+    async with SqlUnitOfWork(database) as writer:
+        await writer.audit.append(AuditEvent("glavbuh", "test.write", "test", "1"), clock.now())
+        shown, chain, found, admins, mine, waiting = await asyncio.wait_for(
+            asyncio.gather(
+                cases.show_register(accountant, summary.id),
+                cases.verify_audit(),
+                cases.search_people("кузнецов"),
+                cases.admins(),
+                cases.memos.mine(director),
+                cases.memos.waiting(director),
+            ),
+            timeout=5,
+        )
+        await writer.commit()
+    assert (shown.id, shown.item_count) == (summary.id, summary.item_count)
+    assert chain.ok and [p.code for p in found] == ["kuznetsov"]
+    assert admins and all(p.active for p in admins)
+    assert mine == [] and waiting == []
