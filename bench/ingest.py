@@ -118,12 +118,15 @@ def bare_read(data: bytes) -> float:
     return best
 
 
-async def ingest(filename: str, data: bytes, rows: int) -> float:
+async def ingest(filename: str, data: bytes, rows: int) -> tuple[float, float]:
+    """The best time of the upload use case as the bot runs it (the file read by its worker
+    process while the payments are stored), and the worker's peak RSS in MB."""
     from domain.org import load_org_toml
     from models.db import create_database
     from models.migrate import upgrade_to_head
+    from models.register_items import encoder_for
     from models.uow import SqlUnitOfWork
-    from services.registers import DraftReady, RegisterRules
+    from services.registers import DraftReady, ProcessParser, RegisterRules
     from services.usecases import UseCases
 
     class Clock:
@@ -139,9 +142,12 @@ async def ingest(filename: str, data: bytes, rows: int) -> float:
             max_file_mb=64, max_rows=rows, ceo_threshold=Decimal(1_000_000),
             timezone="Europe/Moscow", cutoff=__import__("datetime").time(14, 0),
         )  # fmt: skip
+        parser = ProcessParser(encoder_for(database.dialect))
+        parser.start()  # as the bot does at startup
         cases = UseCases.build(
-            lambda: SqlUnitOfWork(database), Clock(), invite_ttl_hours=1, register_rules=rules
-        )
+            lambda: SqlUnitOfWork(database), Clock(), invite_ttl_hours=1, register_rules=rules,
+            register_parser=parser,
+        )  # fmt: skip
         org = (ROOT / "tests" / "fixtures" / "org.toml").read_text(encoding="utf-8")
         await cases.import_org(load_org_toml(org))
         person = await cases.identify(500034)  # novikova, the accountant of one DC
@@ -154,14 +160,16 @@ async def ingest(filename: str, data: bytes, rows: int) -> float:
             assert isinstance(outcome, DraftReady), outcome
             assert outcome.summary.item_count == rows
             await cases.cancel_draft(person, outcome.summary.id)
+        worker_rss = peak_rss_mb(parser.pid)
+        parser.close()
         await database.dispose()
-    return best
+    return best, worker_rss
 
 
-def peak_rss_mb() -> float:
-    """This process's own peak RSS. VmHWM starts afresh at exec; ru_maxrss would carry the
-    parent's peak (the generated files) over into the child on Linux."""
-    status = Path("/proc/self/status")
+def peak_rss_mb(pid: int | None = None) -> float:
+    """A process's own peak RSS (this one's by default). VmHWM starts afresh at exec;
+    ru_maxrss would carry the parent's peak (the generated files) over into the child."""
+    status = Path(f"/proc/{pid or 'self'}/status")
     if status.exists():
         for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -176,8 +184,13 @@ def run_case(case: str, path: Path) -> dict[str, float]:
     if case == "bare":
         return {"seconds": bare_read(data), "rows": XLSX_ROWS, "rss": peak_rss_mb()}
     rows = XLSX_ROWS if case == "xlsx" else CSV_ROWS
-    seconds = asyncio.run(ingest(path.name, data, rows))
-    return {"seconds": seconds, "rows": rows, "rss": peak_rss_mb()}
+    seconds, worker_rss = asyncio.run(ingest(path.name, data, rows))
+    return {"seconds": seconds, "rows": rows, "rss": peak_rss_mb(), "worker_rss": worker_rss}
+
+
+def total_rss(figures: dict[str, float]) -> float:
+    """The bot's peak plus its parser worker's: both hold memory for an upload."""
+    return figures["rss"] + figures.get("worker_rss", 0.0)
 
 
 def in_child(case: str, path: Path) -> dict[str, float]:
@@ -212,9 +225,10 @@ def main() -> None:
         ("ingest 100,000-row csv", big),
     ):
         rate = figures["rows"] / figures["seconds"]
+        worker = f" + parser {figures['worker_rss']:6.1f} MB" if "worker_rss" in figures else ""
         print(
             f"{label:38} {figures['seconds'] * 1000:8.1f} ms {rate:10.0f} rows/s "
-            f"peak RSS {figures['rss']:6.1f} MB"
+            f"peak RSS {figures['rss']:6.1f} MB{worker}"
         )
     rounds = ", ".join(f"{i['seconds'] / b['seconds']:.2f}" for b, i in pairs)
     print(f"ratio of each round (xlsx ingest / bare read): {rounds}")
@@ -224,12 +238,12 @@ def main() -> None:
             {
                 "bench": "ingest",
                 "rows_per_s": round(xlsx["rows"] / xlsx["seconds"]),
-                "peak_rss_mb": round(max(xlsx["rss"], big["rss"]), 1),
+                "peak_rss_mb": round(max(total_rss(xlsx), total_rss(big)), 1),
                 "ratio": round(ratio, 2),
                 "goal": GOAL,
                 "csv_rows_per_s": round(big["rows"] / big["seconds"]),
-                "csv_peak_rss_mb": round(big["rss"], 1),
-                "xlsx_peak_rss_mb": round(xlsx["rss"], 1),
+                "csv_peak_rss_mb": round(total_rss(big), 1),
+                "xlsx_peak_rss_mb": round(total_rss(xlsx), 1),
                 "bare_read_ms": round(bare["seconds"] * 1000, 1),
             }
         )

@@ -102,6 +102,7 @@ async def run_bot(app: Application) -> None:
         if app.settings.bitrix24.webhook_url is not None:
             workers.append(asyncio.create_task(run_relay_forever(app, alerts=alerts)))
             workers.append(asyncio.create_task(run_memo_tasks(app, dp["memo_notice_sender"])))
+        app.parser.start()  # the upload parser's worker, ready before the first upload
         tune_for_long_running()  # everything above lives as long as the process
         log.info("bot @%s started in %s mode", username, app.settings.telegram.mode)
         if app.settings.telegram.mode == "webhook":

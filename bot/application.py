@@ -11,11 +11,12 @@ from bot.config import Settings
 from domain.register_route import RoutePolicy, parse_route
 from models.db import Database, create_database
 from models.migrate import upgrade_to_head
+from models.register_items import encoder_for
 from models.uow import SqlUnitOfWork
 from services.approvals import ApprovalRules
 from services.ports import Clock
 from services.register_mirror import MirrorSettings, RegisterMirror
-from services.registers import RegisterRules
+from services.registers import ProcessParser, RegisterRules
 from services.usecases import UseCases
 
 
@@ -25,11 +26,13 @@ class Application:
     database: Database
     clock: Clock
     usecases: UseCases
+    parser: ProcessParser  # reads uploaded registers in a worker process
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Application:
         database = create_database(settings.database.url, echo=settings.database.echo)
         await upgrade_to_head(database)
+        parser = ProcessParser(encoder_for(database.dialect))
         clock = clock or SystemClock(
             timedelta(minutes=settings.clock.shift_minutes), settings.clock.now
         )
@@ -41,11 +44,13 @@ class Application:
             approval_rules=approval_rules(settings),
             bitrix24=settings.bitrix24.webhook_url is not None,
             reader=lambda: SqlUnitOfWork(database, read_only=True),
+            register_parser=parser,
         )
-        return cls(settings, database, clock, usecases)
+        return cls(settings, database, clock, usecases, parser)
 
     async def close(self) -> None:
         self.usecases.memos.close()  # the PDF worker processes
+        self.parser.close()  # the register parser's worker process
         await self.database.dispose()
 
 

@@ -120,6 +120,11 @@ def _optional_text(value: object) -> str | None:
 
 def _quick_amount(value: object) -> Decimal | None:
     if type(value) is float and 0 < value < 1e15:
+        if value < 1e13:
+            # Whole kopecks exactly when the float is the one nearest to k/100: then k
+            # fits a double's 53 bits, and the Decimal is k scaled, as from its text.
+            kopecks = round(value * 100)
+            return Decimal(kopecks).scaleb(-2) if kopecks / 100 == value else None
         # repr is the shortest text that reads back as the float («1234.5», «0.07», «1e-05»):
         # kopecks at most means one or two digits after its point.
         text = repr(value)

@@ -1,4 +1,8 @@
-"""Driver values for the bulk insert of a draft's items (`SqlRegisterRepository.add_draft`).
+"""Driver values for the bulk insert of a draft's items (`SqlRegisterRepository.add_items`).
+
+The encoders run where the file is read (the parse worker process, see
+`services.registers.parsing`): they are plain functions of an `ItemChunk`, named by
+`encoder_for`, and what they return is all that crosses to the bot's process.
 
 Measured on a 10,000-row register: going through the ORM/Core parameter machinery took longer
 than reading the file, so one compiled INSERT gets plain driver values (executemany).
@@ -16,6 +20,8 @@ bind gives. PostgreSQL (asyncpg) takes Decimal, date, bool and None as they are.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, literal_column
@@ -23,7 +29,7 @@ from sqlalchemy.engine import Dialect
 
 from domain.register_approval import ItemStatus
 from models.register_tables import RegisterItem
-from services.register_ports import NewRegister
+from services.register_ports import ItemChunk, ItemEncoder, PreparedItems, StoredKey
 
 ITEM = cast(Table, RegisterItem.__table__)  # type: ignore[attr-defined]
 # The bound columns, in the order of the driver values; ``register_id`` and ``status`` are
@@ -41,11 +47,13 @@ OPTIONAL_COLUMNS = frozenset(
 NULL_MARK = 0
 _PENDING = ItemStatus.PENDING.value  # a plain word, written into the statement
 KEY_WIDTH = 200  # register_item.invoice_key
+# Rows per multi-row INSERT on SQLite: 8,500 parameters, far below its cap of 32,766.
+SQLITE_BLOCK = 500
 
 
-def item_insert(dialect: Dialect, register_id: int) -> str:
-    """The INSERT of ``register_id``'s new items for ``dialect``; its parameters come in
-    ``ITEM_PARAMS`` order."""
+def item_insert(dialect: Dialect, register_id: int, rows: int = 1) -> str:
+    """The INSERT of ``rows`` new items of ``register_id`` for ``dialect``; its parameters
+    come in ``ITEM_PARAMS`` order, row after row."""
     sqlite = dialect.name == "sqlite"
     values: dict[str, Any] = {
         "register_id": literal_column(str(int(register_id))),
@@ -59,43 +67,71 @@ def item_insert(dialect: Dialect, register_id: int) -> str:
         )
     compiled = insert(ITEM).values(values).compile(dialect=dialect)
     assert tuple(compiled.positiontup or ()) == ITEM_PARAMS
-    return compiled.string
+    if rows == 1:
+        return compiled.string
+    head, _, row = compiled.string.partition(" VALUES ")
+    return f"{head} VALUES {', '.join([row] * rows)}"
 
 
-def item_rows(draft: NewRegister, start: int, stop: int, *, sqlite: bool) -> list[tuple[Any, ...]]:
-    """Driver values in ``ITEM_PARAMS`` order for the rows ``start:stop`` of ``draft``."""
-    if sqlite:
-        return _sqlite_rows(draft, start, stop)
-    notes, over = draft.notes, draft.over_threshold
-    return [
+WIDTH = len(ITEM_PARAMS)
+_INN, _KEY, _AMOUNT = (ITEM_PARAMS.index(name) for name in ("inn", "invoice_key", "amount"))
+
+
+def stored_keys(items: PreparedItems) -> list[StoredKey]:
+    """The duplicate keys of prepared items, as stored (an amount in kopecks either way)."""
+    if items.flat:
+        return [
+            key
+            for block in items.values
+            for key in zip(
+                block[_INN::WIDTH], block[_KEY::WIDTH], block[_AMOUNT::WIDTH], strict=True
+            )
+        ]
+    return [(values[_INN], values[_KEY], _kopecks(values[_AMOUNT])) for values in items.values]
+
+
+def _kopecks(amount: int | Decimal) -> int:
+    return amount if type(amount) is int else int(Decimal(amount).scaleb(2))
+
+
+def encoder_for(dialect: str) -> ItemEncoder:
+    """The encoder whose values `item_insert` of ``dialect`` takes."""
+    return encode_sqlite if dialect == "sqlite" else encode_postgresql
+
+
+def encode_postgresql(chunk: ItemChunk) -> PreparedItems:
+    """asyncpg takes Decimal, date, bool and None as they are."""
+    threshold = chunk.ceo_threshold
+    return PreparedItems([
         (
-            position,
-            row.line,
-            row.document_number,
-            row.counterparty,
-            row.inn,
-            row.invoice_number,
-            key[1][:KEY_WIDTH],
-            row.invoice_date,
-            row.purpose,
-            row.amount,
-            row.currency,
-            row.category,
-            row.due_date,
-            row.urgent,
-            row.comment,
-            row.line in over,
-            notes.get(row.line),
+            position, row.line, row.document_number, row.counterparty, row.inn,
+            row.invoice_number, key[1][:KEY_WIDTH], row.invoice_date, row.purpose, row.amount,
+            row.currency, row.category, row.due_date, row.urgent, row.comment,
+            row.currency == "RUB" and row.amount >= threshold, None,
         )
         for position, (row, key) in enumerate(
-            zip(draft.rows[start:stop], draft.keys[start:stop], strict=True), start + 1
+            zip(chunk.rows, chunk.keys, strict=True), chunk.first_position
         )
-    ]
+    ])  # fmt: skip
 
 
-def _sqlite_rows(draft: NewRegister, start: int, stop: int) -> list[tuple[Any, ...]]:
-    notes, over = draft.notes, draft.over_threshold
-    days, null = _IsoDays(), NULL_MARK
+def encode_sqlite(chunk: ItemChunk) -> PreparedItems:
+    """Integer kopecks, ISO dates, 0/1 and `NULL_MARK` for an absent value (see above), in
+    blocks of `SQLITE_BLOCK` rows laid end to end: one multi-row INSERT per block binds
+    its values at once and inserts them in one step that releases the GIL, where one
+    statement per row would take the GIL back after every row."""
+    rows = _sqlite_rows(chunk)
+    return PreparedItems(
+        [
+            tuple(chain.from_iterable(rows[start : start + SQLITE_BLOCK]))
+            for start in range(0, len(rows), SQLITE_BLOCK)
+        ],
+        flat=True,
+    )
+
+
+def _sqlite_rows(chunk: ItemChunk) -> list[tuple[Any, ...]]:
+    threshold, days, null = chunk.ceo_threshold, _IsoDays(), NULL_MARK
     return [
         (
             position,
@@ -113,13 +149,13 @@ def _sqlite_rows(draft: NewRegister, start: int, stop: int) -> list[tuple[Any, .
             days[row.due_date],
             1 if row.urgent else 0,
             null if row.comment is None else row.comment,
-            1 if row.line in over else 0,
-            notes.get(row.line, null),
+            1 if row.currency == "RUB" and row.amount >= threshold else 0,
+            null,
         )
         for position, (row, key) in enumerate(
-            zip(draft.rows[start:stop], draft.keys[start:stop], strict=True), start + 1
+            zip(chunk.rows, chunk.keys, strict=True), chunk.first_position
         )
-    ]
+    ]  # fmt: skip
 
 
 class _IsoDays(dict[date | None, str | int]):

@@ -9,19 +9,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.register_approval import RegisterStatus
-from domain.register_checks import DuplicateKey, duplicate_key
-from models.register_items import KEY_WIDTH, item_insert, item_rows
+from domain.register_checks import duplicate_key
+from models.register_items import KEY_WIDTH, WIDTH, encoder_for, item_insert, stored_keys
 from models.register_tables import Register, RegisterFile, RegisterItem
 from models.tables import City, DcAccountant, DealerCenter, Person
 from services.register_ports import (
     DealerCenterRef,
-    NewRegister,
+    DraftHeader,
+    DraftTotals,
+    ItemChunk,
+    NewRegisterFile,
+    PreparedItems,
     PriorPayment,
     RegisterSummary,
+    StoredKey,
     summarize_groups,
 )
 
@@ -38,12 +44,12 @@ PERSON = cast(Table, Person.__table__)  # type: ignore[attr-defined]
 # register reads the 30-day window instead (from the register side), still in one query,
 # and filters here. Both stay well under the bind-parameter caps of SQLite and asyncpg.
 _KEY_LOOKUP_LIMIT = 2000
-_INSERT_SLICE = 5000
 
 
 class SqlRegisterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._item_sql: dict[tuple[int, int], str] = {}
 
     async def dealer_centers_served_by(self, person_id: int) -> Sequence[DealerCenterRef]:
         rows = await self._session.execute(
@@ -66,7 +72,7 @@ class SqlRegisterRepository:
         return [(str(name), str(dc)) for name, dc in rows]
 
     async def prior_payments(
-        self, keys: Collection[DuplicateKey], since: datetime
+        self, keys: Collection[StoredKey], since: datetime, excluding: int | None = None
     ) -> Sequence[PriorPayment]:
         if not keys:
             return []
@@ -83,14 +89,21 @@ class SqlRegisterRepository:
             )
             .join(REG, REG.c.id == ITEM.c.register_id)
             .join(DC, DC.c.id == REG.c.dc_id)
-            .where(REG.c.created_at >= since, REG.c.status != RegisterStatus.CANCELLED.value)
+            .where(
+                REG.c.created_at >= since,
+                REG.c.status != RegisterStatus.CANCELLED.value,
+                REG.c.id != (excluding or 0),
+            )
             .order_by(REG.c.created_at, ITEM.c.position)
         )
-        stored = _stored_keys(keys)
+        stored = keys if isinstance(keys, AbstractSet) else set(keys)
         if len(stored) <= _KEY_LOOKUP_LIMIT:
             # exact seeks on ix_register_item_duplicate_key: only true candidates are read
             columns = tuple_(ITEM.c.inn, ITEM.c.invoice_key, ITEM.c.amount)
-            statement = statement.where(columns.in_(sorted(stored)))
+            wanted = sorted(
+                (inn, key, Decimal(kopecks).scaleb(-2)) for inn, key, kopecks in stored
+            )
+            statement = statement.where(columns.in_(wanted))
         rows = await self._session.execute(statement)
         return [PriorPayment(*row) for row in rows if _stored_key(row) in stored]
 
@@ -117,52 +130,82 @@ class SqlRegisterRepository:
         )
         return int(found) if found is not None else None
 
-    async def add_draft(self, draft: NewRegister) -> int:
-        total = sum((r.amount for r in draft.rows if r.currency == "RUB"), Decimal("0.00"))
+    async def begin_draft(self, header: DraftHeader, upload: NewRegisterFile) -> int:
         register_id = (
             await self._session.execute(
                 insert(REG)
                 .values(
-                    dc_id=draft.dc_id,
-                    uploaded_by_id=draft.uploaded_by_id,
+                    dc_id=header.dc_id,
+                    uploaded_by_id=header.uploaded_by_id,
                     status=RegisterStatus.DRAFT.value,
                     stage=None,
                     version=1,
-                    payment_date=draft.payment_date,
-                    earliest_payment_date=draft.payment_date,
-                    source_format=draft.source_format,
-                    item_count=len(draft.rows),
-                    total=total,
-                    warnings=[_warning_document(w) for w in draft.warnings],
-                    created_at=draft.created_at,
-                    updated_at=draft.created_at,
+                    payment_date=header.payment_date,
+                    earliest_payment_date=header.payment_date,
+                    source_format="",  # known once the file is read (finish_draft)
+                    item_count=0,
+                    total=Decimal("0.00"),
+                    warnings=[],
+                    created_at=header.created_at,
+                    updated_at=header.created_at,
                 )
                 .returning(REG.c.id)
             )
         ).scalar_one()
-        await self._insert_items(register_id, draft)
         await self._session.execute(
             insert(FILE).values(
                 register_id=register_id,
-                filename=draft.file.filename[:255],
-                size=len(draft.file.content),
-                sha256=draft.file.sha256,
-                content=draft.file.content,
-                telegram_file_id=draft.file.telegram_file_id,
-                uploaded_at=draft.created_at,
+                filename=upload.filename[:255],
+                size=len(upload.content),
+                sha256=upload.sha256,
+                content=upload.content,
+                telegram_file_id=upload.telegram_file_id,
+                uploaded_at=header.created_at,
             )
         )
         return int(register_id)
 
-    async def _insert_items(self, register_id: int, draft: NewRegister) -> None:
+    async def add_items(
+        self, register_id: int, items: ItemChunk | PreparedItems
+    ) -> list[StoredKey]:
         connection = await self._session.connection()
-        statement = item_insert(connection.dialect, register_id)
-        sqlite = connection.dialect.name == "sqlite"
-        # In slices: the driver values of a 100,000-row register never sit in memory at once.
-        for start in range(0, len(draft.rows), _INSERT_SLICE):
-            stop = min(start + _INSERT_SLICE, len(draft.rows))
-            rows = item_rows(draft, start, stop, sqlite=sqlite)
-            await connection.exec_driver_sql(statement, rows)
+        dialect = connection.dialect
+        if isinstance(items, ItemChunk):
+            items = encoder_for(dialect.name)(items)
+        if items.flat:
+            for block in items.values:
+                rows = len(block) // WIDTH
+                await connection.exec_driver_sql(self._insert(dialect, register_id, rows), block)
+        elif items.values:
+            statement = self._insert(dialect, register_id, 1)
+            await connection.exec_driver_sql(statement, items.values)
+        return stored_keys(items)
+
+    def _insert(self, dialect: Dialect, register_id: int, rows: int) -> str:
+        """Compiled once per upload and block size, not once per chunk."""
+        statement = self._item_sql.get((register_id, rows))
+        if statement is None:
+            statement = self._item_sql[register_id, rows] = item_insert(dialect, register_id, rows)
+        return statement
+
+    async def finish_draft(self, register_id: int, totals: DraftTotals) -> None:
+        await self._session.execute(
+            update(REG)
+            .where(REG.c.id == register_id)
+            .values(
+                item_count=totals.item_count,
+                total=totals.total,
+                source_format=totals.source_format,
+                warnings=[_warning_document(w) for w in totals.warnings],
+            )
+        )
+        if totals.notes:
+            await self._session.execute(
+                update(ITEM)
+                .where(ITEM.c.register_id == register_id, ITEM.c.line == bindparam("at_line"))
+                .values(duplicate_note=bindparam("note")),
+                [{"at_line": line, "note": note} for line, note in sorted(totals.notes.items())],
+            )
 
     async def summary(self, register_id: int) -> RegisterSummary | None:
         row = (
@@ -213,17 +256,10 @@ class SqlRegisterRepository:
         return cast(int, result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-def _stored_keys(keys: Collection[DuplicateKey]) -> AbstractSet[DuplicateKey]:
-    """The keys as ``invoice_key`` holds them (cut to its width); a set that fits, as is."""
-    if isinstance(keys, AbstractSet) and all(len(key[1]) <= KEY_WIDTH for key in keys):
-        return keys
-    return {(inn, invoice[:KEY_WIDTH], amount) for inn, invoice, amount in keys}
-
-
-def _stored_key(row: Any) -> DuplicateKey:
+def _stored_key(row: Any) -> StoredKey:
     inn, invoice_number, amount, purpose = row[:4]
     inn, invoice, amount = duplicate_key(inn, invoice_number, amount, purpose)
-    return inn, invoice[:KEY_WIDTH], amount
+    return inn, invoice[:KEY_WIDTH], int(amount.scaleb(2))
 
 
 def _warning_document(warning: Any) -> dict[str, Any]:

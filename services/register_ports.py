@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.register_approval import RegisterStatus
 from domain.register_checks import DuplicateKey
@@ -106,22 +106,53 @@ class NewRegisterFile:
 
 
 @dataclass(frozen=True)
-class NewRegister:
-    """A clean parse ready to store as a draft. ``keys`` are the rows' duplicate keys, in
-    row order; ``notes`` maps a file line to the duplicate warnings about it;
-    ``over_threshold`` holds the lines that also go to the general director."""
+class DraftHeader:
+    """A draft register as its storing begins, before its items arrive."""
 
     dc_id: int
     uploaded_by_id: int
     payment_date: date
-    source_format: str
-    rows: Sequence[PaymentRow]
-    warnings: Sequence[RegisterWarning]
-    file: NewRegisterFile
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ItemChunk:
+    """Consecutive payments of an upload in file order, the first at ``first_position``
+    (1-based), with their duplicate keys; RUB items of at least ``ceo_threshold`` also go
+    to the general director."""
+
+    rows: Sequence[PaymentRow]
     keys: Sequence[DuplicateKey]
+    first_position: int
+    ceo_threshold: Decimal
+
+
+@dataclass(frozen=True)
+class PreparedItems:
+    """An `ItemChunk` already turned into the repository's driver values by its
+    `ItemEncoder`, where the file was read (the parse worker): only plain values travel
+    between processes, and the bot's process only inserts them."""
+
+    values: list[tuple[Any, ...]]
+    flat: bool = False  # each value holds several rows end to end (one statement each)
+
+
+ItemEncoder = Callable[[ItemChunk], PreparedItems]
+# A duplicate key as the items store it: INN, the invoice key cut to its column's width, and
+# the amount in kopecks (cheap to pass around and compare in bulk).
+StoredKey = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class DraftTotals:
+    """What is known of a draft once all its items are stored. ``notes`` maps a file line
+    to the duplicate warnings about that item."""
+
+    source_format: str
+    item_count: int
+    total: Decimal  # RUB
+    warnings: Sequence[RegisterWarning]
     notes: Mapping[int, str] = field(default_factory=dict)
-    over_threshold: Collection[int] = frozenset()
 
 
 class RegisterRepository(Protocol):
@@ -134,14 +165,25 @@ class RegisterRepository(Protocol):
         ...
 
     async def prior_payments(
-        self, keys: Collection[DuplicateKey], since: datetime
+        self, keys: Collection[StoredKey], since: datetime, excluding: int | None = None
     ) -> Sequence[PriorPayment]:
-        """Items whose `domain.register_checks.duplicate_key` is one of ``keys``, in
-        registers of any DC uploaded at or after ``since`` and not cancelled: one query."""
+        """Items whose `domain.register_checks.duplicate_key` (stored) is one of ``keys``, in
+        registers of any DC uploaded at or after ``since`` and not cancelled, except
+        register ``excluding`` (the one being stored): one query."""
         ...
 
-    async def add_draft(self, draft: NewRegister) -> int:
-        """Store register, items and file; return the register id."""
+    async def begin_draft(self, header: DraftHeader, upload: NewRegisterFile) -> int:
+        """Store the register (no items yet) and its original file; return its id."""
+        ...
+
+    async def add_items(
+        self, register_id: int, items: ItemChunk | PreparedItems
+    ) -> list[StoredKey]:
+        """Store the next items of the register, as they were read; their keys as stored."""
+        ...
+
+    async def finish_draft(self, register_id: int, totals: DraftTotals) -> None:
+        """Record the count, total, warnings and duplicate notes of the stored items."""
         ...
 
     async def same_draft(

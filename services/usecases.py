@@ -26,6 +26,7 @@ from services.ports import Clock
 from services.registers import (
     CancelDraft,
     ChangePaymentDate,
+    RegisterParser,
     RegisterRules,
     ShowRegister,
     UploadRegister,
@@ -71,11 +72,14 @@ class UseCases:
         memo_rules: MemoRules | None = None,
         bitrix24: bool = False,
         reader: AppUowFactory | None = None,
+        register_parser: RegisterParser | None = None,
     ) -> UseCases:
         """``reader``: units of work that only read (``uow`` when not given): identifying
         the user of every update, and every use case that changes nothing (showing a card,
         a register or a memo, searches, the audit check). On SQLite these never take the
-        write lock, so they never wait behind an upload or the cutoff."""
+        write lock, so they never wait behind an upload or the cutoff.
+        ``register_parser``: who reads uploaded files (a thread when not given; the bot
+        gives a worker process, `ProcessParser`)."""
         read = reader or uow
         rules = register_rules or RegisterRules()
         approval = approval_rules or ApprovalRules(
@@ -91,7 +95,7 @@ class UseCases:
             import_org=ImportOrg(uow, clock),
             verify_audit=VerifyAuditChain(read),
             admins=ListAdmins(read),
-            upload_register=UploadRegister(uow, clock, rules),
+            upload_register=UploadRegister(uow, clock, rules, register_parser),
             show_register=ShowRegister(read, clock, rules),
             change_payment_date=ChangePaymentDate(uow, clock, rules),
             cancel_draft=CancelDraft(uow, clock, rules),

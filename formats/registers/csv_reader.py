@@ -18,20 +18,20 @@ from domain.registers_rows import ParsedRegister, SourceFormat
 from formats.registers.errors import RegisterFileError
 from formats.registers.header import HeaderMatch, find_header, header_not_found, require_columns
 from formats.registers.limits import HEADER_SCAN_ROWS, ReadLimits, too_many_rows
-from formats.registers.table import parse_table
+from formats.registers.table import RowSink, parse_table
 
 EMPTY = "Файл пустой — в нём нет ни одной строки."
 _DELIMITERS = (";", "\t", ",")
 
 
-def read_csv(data: bytes, limits: ReadLimits) -> ParsedRegister:
+def read_csv(data: bytes, limits: ReadLimits, sink: RowSink | None = None) -> ParsedRegister:
     text, encoding = decode_text(data)
     if not text.strip():
         raise RegisterFileError(EMPTY)
     delimiter, header = _detect_layout(text)
     rows, lines = _records(text, delimiter, limits)
     require_columns(header, lines[header.index])
-    table = parse_table(rows, lines, header, limits)
+    table = parse_table(rows, lines, header, limits, sink)
     if not table.rows and not table.errors:
         raise RegisterFileError("Под строкой заголовков нет ни одного платежа.")
     return ParsedRegister(

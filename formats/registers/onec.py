@@ -23,6 +23,7 @@ from domain.registers_rows import (
 )
 from formats.registers.errors import RegisterFileError
 from formats.registers.limits import ReadLimits, too_many_rows
+from formats.registers.table import RowSink
 
 SIGNATURE = b"1CClientBankExchange"
 _PAYMENT_ORDER = "платежноепоручение"
@@ -44,7 +45,8 @@ class _Document:
         return row_location(self.line, self.fields.get("Номер", ""))
 
 
-def read_onec(data: bytes, limits: ReadLimits) -> ParsedRegister:
+def read_onec(data: bytes, limits: ReadLimits, sink: RowSink | None = None) -> ParsedRegister:
+    """``sink`` is not called: a bank file holds few payments, `read_register` passes them on."""
     text, encoding = decode_onec(data)
     documents, errors = _documents(text.splitlines())
     if len(documents) > limits.max_rows:

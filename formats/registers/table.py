@@ -9,7 +9,7 @@ them are still read as payments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -23,6 +23,10 @@ from formats.registers.header import HeaderMatch
 from formats.registers.limits import ReadLimits, too_many_rows
 
 _TOTAL_WORDS = ("итого", "всего", "total")
+# Receives consecutive slices of the payments found (and their duplicate keys) while the file
+# has no errors so far; see `read_register`.
+RowSink = Callable[[Sequence[PaymentRow], Sequence[DuplicateKey]], None]
+SINK_EVERY = 1000  # payments per slice
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +40,20 @@ class TableResult:
 
 
 def parse_table(
-    rows: Sequence[list[Any]], lines: Sequence[int], header: HeaderMatch, limits: ReadLimits
+    rows: Sequence[list[Any]],
+    lines: Sequence[int],
+    header: HeaderMatch,
+    limits: ReadLimits,
+    sink: RowSink | None = None,
 ) -> TableResult:
-    """Read every row after `header.index`; `lines[i]` is the line the user sees for rows[i]."""
+    """Read every row after `header.index`; `lines[i]` is the line the user sees for rows[i].
+    ``sink`` gets the payments found so far every `SINK_EVERY`, until a row has errors."""
     width = max(header.columns.values()) + 1
     pick = itemgetter(*header.indices(-1))
     payments: list[PaymentRow] = []
     errors: list[RegisterIssue] = []
     totals: list[tuple[int, object]] = []
+    keys: list[DuplicateKey] = []
     failed = 0
     for i in range(header.index + 1, len(rows)):
         row = rows[i]
@@ -60,15 +70,25 @@ def parse_table(
         payment, problems = build_row(lines[i], cells)
         if payment is not None:
             payments.append(payment)
+            if sink is not None and len(payments) - len(keys) >= SINK_EVERY and not failed:
+                _pass_on(payments, keys, sink)
         else:
             failed += 1
             errors.extend(RegisterIssue(lines[i], f"Строка {lines[i]}: {p}") for p in problems)
     if len(payments) + failed > limits.max_rows:
         raise too_many_rows(limits)
     found = tuple(payments)
-    keys = tuple(map(row_key, found))
+    keys.extend(map(row_key, found[len(keys) :]))
     warnings = duplicates_in_file(found, keys) + _totals_check(found, totals, bool(errors))
-    return TableResult(found, tuple(errors), warnings, keys)
+    return TableResult(found, tuple(errors), warnings, tuple(keys))
+
+
+def _pass_on(payments: list[PaymentRow], keys: list[DuplicateKey], sink: RowSink) -> None:
+    """The payments not yet passed to ``sink``, with their keys (kept for the end)."""
+    fresh = payments[len(keys) :]
+    fresh_keys = list(map(row_key, fresh))
+    keys.extend(fresh_keys)
+    sink(fresh, fresh_keys)
 
 
 def _not_a_payment(

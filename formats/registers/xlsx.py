@@ -28,14 +28,14 @@ from formats.registers.errors import RegisterFileError
 from formats.registers.header import find_header, header_not_found, require_columns
 from formats.registers.limits import HEADER_SCAN_ROWS, ReadLimits
 from formats.registers.sheet_scan import scan_sheet
-from formats.registers.table import parse_table
+from formats.registers.table import RowSink, parse_table
 from formats.registers.zip_guard import CORRUPT, PROTECTED, open_package
 
 T = TypeVar("T")
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
 
-def read_xlsx(data: bytes, limits: ReadLimits) -> ParsedRegister:
+def read_xlsx(data: bytes, limits: ReadLimits, sink: RowSink | None = None) -> ParsedRegister:
     package = open_package(data, limits)
     workbook = _guarded(lambda: calamine.load_workbook(io.BytesIO(data)))
     name = _choose_sheet(workbook)
@@ -52,7 +52,7 @@ def read_xlsx(data: bytes, limits: ReadLimits) -> ParsedRegister:
         raise header_not_found(HEADER_SCAN_ROWS)
     require_columns(header, header.index + 1)
     _spread_merged(rows, merged, header.index, header.columns["amount"])
-    table = parse_table(rows, range(1, len(rows) + 1), header, limits)
+    table = parse_table(rows, range(1, len(rows) + 1), header, limits, sink)
     if not table.rows and not table.errors:
         raise RegisterFileError(f"На листе «{name}» под заголовком нет ни одного платежа.")
     hidden = _hidden_warning(extent.hidden_rows, table.rows, table.errors)

@@ -7,17 +7,15 @@ Bitrix24 worker, a download) renders it, and the first one stored wins."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import multiprocessing
 import os
-import threading
-import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from domain.memo import MemoStatus
 from formats.memo_document import memo_document
 from formats.memo_pdf import MemoDocument, render_memo_pdf
+from services.child_process import prepare_worker
 from services.memos.base import MemoRules, MemoUseCase
 from services.memos.ports import MemoUowFactory, PdfRenderer
 from services.ports import Clock
@@ -60,17 +58,8 @@ class ProcessRenderer:
 
 
 def _prepare_worker(parent: int) -> None:
-    """In a render worker: yield the CPU to the bot when both want it, and end when the
-    bot is gone (killed without a chance to shut the pool down)."""
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(10)
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
+    """In a render worker: yield the CPU to the bot when both want it."""
+    prepare_worker(parent, nice=10)
 
 
 class StorePdf(MemoUseCase):

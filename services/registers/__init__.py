@@ -14,6 +14,7 @@ from services.registers.model import (
     Rejected,
     UploadOutcome,
 )
+from services.registers.parsers import ProcessParser, RegisterParser, ThreadParser
 from services.registers.upload import UploadRegister, rejection_report
 
 __all__ = [
@@ -23,12 +24,15 @@ __all__ = [
     "FileRefused",
     "NeedDealerCenter",
     "PaymentDateRefused",
+    "ProcessParser",
     "RegisterChanged",
     "RegisterNotDraft",
     "RegisterNotFound",
+    "RegisterParser",
     "RegisterRules",
     "Rejected",
     "ShowRegister",
+    "ThreadParser",
     "UploadOutcome",
     "UploadRegister",
     "rejection_report",
