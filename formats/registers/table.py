@@ -77,6 +77,8 @@ def parse_table(
             errors.extend(RegisterIssue(lines[i], f"Строка {lines[i]}: {p}") for p in problems)
     if len(payments) + failed > limits.max_rows:
         raise too_many_rows(limits)
+    if sink is not None and not failed and len(payments) > len(keys):
+        _pass_on(payments, keys, sink)  # the last slice, before the whole-file checks
     found = tuple(payments)
     keys.extend(map(row_key, found[len(keys) :]))
     warnings = duplicates_in_file(found, keys) + _totals_check(found, totals, bool(errors))

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from domain.register_checks import DuplicateKey, PriorItem, review_warnings, row_keys
+from domain.register_checks import (
+    DuplicateKey,
+    PriorItem,
+    duplicates_against,
+    over_threshold,
+    overdue,
+    row_keys,
+)
 from domain.registers_rows import PaymentRow, RegisterWarning, WarningKind
 from formats.registers import ReadLimits, RegisterFileError, read_register
 from services.register_ports import CategoryGroup, ItemChunk, ItemEncoder, PreparedItems
@@ -103,13 +110,12 @@ def run_parse_job(
     send(ReadClean())
     # While the storer looks the earlier payments up:
     totals, groups = parsed.totals_by_currency(), _groups(parsed.rows)
+    known = overdue(parsed.rows, job.today) + over_threshold(parsed.rows, job.ceo_threshold)
     prior = receive()
     if prior is None:
         return
-    warnings = parsed.warnings + review_warnings(
-        parsed.rows, today=job.today, ceo_threshold=job.ceo_threshold, prior=prior,
-        keys=row_keys(parsed),
-    )  # fmt: skip
+    keys = row_keys(parsed)
+    warnings = parsed.warnings + duplicates_against(parsed.rows, prior, keys) + known
     send(
         Finished(
             source_format=str(parsed.source_format),
