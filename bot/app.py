@@ -17,6 +17,7 @@ from bot.alerts import TelegramAdminAlerts
 from bot.application import Application
 from bot.b24_commands import make_client, run_relay_forever
 from bot.config import Settings
+from bot.flood_wait import WaitOutShortFloods
 from bot.gc_tuning import tune_for_long_running
 from bot.i18n import make_i18n
 from bot.jobs import JobRunner, make_notifier, make_sender
@@ -38,6 +39,7 @@ log = logging.getLogger("viza.bot")
 def make_bot(settings: Settings) -> Bot:
     assert settings.telegram.token is not None
     session = PinnedResponsesSession(api=TelegramAPIServer.from_base(settings.telegram.api_server))
+    session.middleware(WaitOutShortFloods())
     return Bot(
         token=settings.telegram.token.get_secret_value(),
         session=session,
