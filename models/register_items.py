@@ -1,11 +1,12 @@
 """Driver values for the bulk insert of a draft's items (`SqlRegisterRepository.add_items`).
 
 The encoders run where the file is read (the parse worker process, see
-`services.registers.parsing`): they are plain functions of an `ItemChunk`, named by
+`services.registers.parsers`): they are plain functions of an `ItemChunk`, named by
 `encoder_for`, and what they return is all that crosses to the bot's process.
 
 Measured on a 10,000-row register: going through the ORM/Core parameter machinery took longer
-than reading the file, so one compiled INSERT gets plain driver values (executemany).
+than reading the file, so a compiled INSERT gets plain driver values: on SQLite multi-row
+statements of `SQLITE_BLOCK` rows, on PostgreSQL one row per execution (executemany).
 
 SQLite: the values are what `Money`, `Date` and `Boolean` would bind there (integer kopecks,
 ISO dates, 0/1). Python's sqlite3 module binds ``None`` and ``bool`` through its adapter
