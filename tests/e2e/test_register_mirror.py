@@ -159,8 +159,9 @@ async def test_decisions_made_while_bitrix24_is_down_arrive_once_and_in_order(tg
 
     def arrived(state: Any) -> Any:  # each entity retries on its own backoff: wait for all
         items = mirrored(state, register_id)
-        second, third = (items[f"register_item:{ids[n]}"] for n in (2, 3))
-        return state if len(comments(state, second)) >= 2 and comments(state, third) else None
+        first, second, third = (items[f"register_item:{ids[n]}"] for n in (1, 2, 3))
+        done = comments(state, first) and len(comments(state, second)) >= 2
+        return state if done and comments(state, third) else None
 
     state = await until(portal, arrived)
     await asyncio.sleep(0.5)  # anything still to come would come now
