@@ -9,6 +9,7 @@ payments the bot's process stores the last one, on another core and without the 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -212,19 +213,28 @@ class _PipeRun:
 
 
 def _serve(connection: Connection, encoder: ItemEncoder | None, parent: int) -> None:
-    """The worker process: run jobs until the bot closes the pipe."""
+    """The worker process: run jobs until the bot closes the pipe.
+
+    A job allocates hundreds of thousands of objects that refcounting alone frees, and the
+    cyclic collector walking them meanwhile cost about a tenth of the read: it is off
+    while a file is read and runs once the job is over, when nobody waits for it."""
     prepare_worker(parent)
+    gc.freeze()  # what the worker imported lives as long as it does
     while True:
         try:
             job = connection.recv()
         except (EOFError, OSError):
             return
+        gc.disable()
         try:
             run_parse_job(job, encoder, connection.send, connection.recv)
         except (EOFError, OSError):
             return
         except Exception:  # reported to the bot, which logs it
             connection.send(_Crashed(None, traceback.format_exc()))
+        finally:
+            gc.enable()
+        gc.collect()
 
 
 __all__ = ["ParseRun", "ProcessParser", "RegisterParser", "ThreadParser"]
