@@ -216,7 +216,7 @@ def _serve(connection: Connection, encoder: ItemEncoder | None, parent: int) -> 
     """The worker process: run jobs until the bot closes the pipe.
 
     A job allocates hundreds of thousands of objects that refcounting alone frees, and the
-    cyclic collector walking them meanwhile cost about a tenth of the read: it is off
+    cyclic collector walking them meanwhile cost about 7 % of the read: it is off
     while a file is read and runs once the job is over, when nobody waits for it."""
     prepare_worker(parent)
     gc.freeze()  # what the worker imported lives as long as it does
