@@ -37,15 +37,15 @@ class WaitOutShortFloods(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        for attempt in range(1, ATTEMPTS + 1):
+        for attempt in range(1, ATTEMPTS):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
-                if error.retry_after > SHORT_WAIT or attempt == ATTEMPTS:
+                if error.retry_after > SHORT_WAIT:
                     raise
                 log.info(
                     "flood control on %s: waiting %s s (attempt %s)",
                     type(method).__name__, error.retry_after, attempt,
                 )  # fmt: skip
                 await asyncio.sleep(error.retry_after)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        return await make_request(bot, method)

@@ -147,24 +147,6 @@ def over_threshold(rows: Sequence[PaymentRow], threshold: Decimal) -> tuple[Regi
     )
 
 
-def review_warnings(
-    rows: Sequence[PaymentRow],
-    *,
-    today: date | None = None,
-    ceo_threshold: Decimal | None = None,
-    prior: Iterable[PriorItem] = (),
-    keys: Sequence[DuplicateKey] | None = None,
-) -> tuple[RegisterWarning, ...]:
-    """Warnings that need context beyond the file (readers already report in-file duplicates).
-    ``keys``: the rows' `row_key`s in row order, if the caller has them."""
-    warnings = duplicates_against(rows, prior, keys)
-    if today is not None:
-        warnings += overdue(rows, today)
-    if ceo_threshold is not None:
-        warnings += over_threshold(rows, ceo_threshold)
-    return warnings
-
-
 def _describe(row: PaymentRow) -> str:
     invoice = f", счёт {row.invoice_number}" if row.invoice_number else ""
     return f"ИНН {row.inn}{invoice}, {format_amount(row.amount)} {_currency_sign(row.currency)}"

@@ -7,7 +7,7 @@ CSV line, or for a 1C bank-exchange file the line where the document starts.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -145,7 +145,3 @@ class ParsedRegister:
             if row.currency == currency:
                 totals[row.category] += row.amount
         return dict(sorted(totals.items(), key=lambda item: item[1], reverse=True))
-
-    def with_warnings(self, extra: tuple[RegisterWarning, ...]) -> ParsedRegister:
-        """A copy with `extra` warnings appended (e.g. from `register_checks.review_warnings`)."""
-        return replace(self, warnings=self.warnings + extra)

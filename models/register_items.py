@@ -92,7 +92,7 @@ def stored_keys(items: PreparedItems) -> list[StoredKey]:
 
 
 def _kopecks(amount: int | Decimal) -> int:
-    return amount if type(amount) is int else int(Decimal(amount).scaleb(2))
+    return amount if isinstance(amount, int) else int(amount.scaleb(2))
 
 
 def encoder_for(dialect: str) -> ItemEncoder:

@@ -47,7 +47,6 @@ class ParseJob:
 @dataclass(frozen=True)
 class Items:
     items: ItemChunk | PreparedItems
-    count: int
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def run_parse_job(
     def pass_on(rows: Sequence[PaymentRow], keys: Sequence[DuplicateKey]) -> None:
         nonlocal position
         chunk = ItemChunk(rows, keys, position, job.ceo_threshold)
-        send(Items(encoder(chunk) if encoder is not None else chunk, len(rows)))
+        send(Items(encoder(chunk) if encoder is not None else chunk))
         position += len(rows)
 
     try:

@@ -50,6 +50,7 @@ class DraftStore:
         now: datetime,
     ) -> None:
         self._factory, self._rules, self._now = uow, rules, now
+        self._payment_date = rules.cutoff.payment_date_for_upload(now)
         self._actor, self._dc, self._upload = actor, dc, upload
         self._uow: RegisterUnitOfWork | None = None
         self._register_id = 0
@@ -65,12 +66,7 @@ class DraftStore:
             self._actor.id, self._dc.id, self._upload.sha256, self._now - SAME_UPLOAD_WINDOW
         )
         if self._twin is None:
-            header = DraftHeader(
-                self._dc.id,
-                self._actor.id,
-                self._rules.cutoff.payment_date_for_upload(self._now),
-                self._now,
-            )
+            header = DraftHeader(self._dc.id, self._actor.id, self._payment_date, self._now)
             self._register_id = await uow.registers.begin_draft(header, self._upload)
 
     async def items(self, message: Items) -> None:
@@ -124,15 +120,14 @@ class DraftStore:
         """Built from what was stored rather than read back: a 10,000-row register would
         otherwise pay for a second pass over its items."""
         totals, by_category = summarize_groups(finished.groups)
-        payment_date = self._rules.cutoff.payment_date_for_upload(self._now)
         return RegisterSummary(
             id=self._register_id,
             version=1,
             status=RegisterStatus.DRAFT,
             dc=self._dc,
             uploaded_by_id=self._actor.id,
-            payment_date=payment_date,
-            earliest_payment_date=payment_date,
+            payment_date=self._payment_date,
+            earliest_payment_date=self._payment_date,
             item_count=finished.item_count,
             totals=totals,
             by_category=by_category,
@@ -149,7 +144,7 @@ class DraftStore:
             entity_id=str(self._register_id),
             new={
                 "dc": self._dc.code,
-                "payment_date": self._rules.cutoff.payment_date_for_upload(self._now),
+                "payment_date": self._payment_date,
                 "items": finished.item_count,
                 "totals": finished.totals,
                 "filename": self._upload.filename,

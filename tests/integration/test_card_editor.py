@@ -12,6 +12,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
 
 from handlers.card_editor import CardEditor
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator, TelegramUser
@@ -86,5 +87,5 @@ async def test_a_gone_message_is_reported_to_the_caller(setup):
     bot, _tg, user = setup
     card = await bot.send_message(user.id, "v0")
     await bot.delete_message(user.id, card.message_id)
-    with pytest.raises(Exception, match="message to edit not found"):
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await CardEditor().edit_at(bot, user.id, card.message_id, "v1", None, version=1)

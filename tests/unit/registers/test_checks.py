@@ -13,7 +13,6 @@ from domain.register_checks import (
     duplicates_in_file,
     over_threshold,
     overdue,
-    review_warnings,
 )
 from domain.registers_rows import ParsedRegister, PaymentRow, SourceFormat, WarningKind
 from formats.registers import ReadLimits, read_register
@@ -86,16 +85,16 @@ def test_amounts_at_or_over_the_threshold_are_flagged_in_rubles_only() -> None:
     assert "не меньше порога 1\u00a0000\u00a0000,00 ₽" in warning.message
 
 
-def test_review_warnings_of_the_ekb_sample_on_its_payment_day() -> None:
+def test_overdue_and_large_payments_of_the_ekb_sample_on_its_payment_day() -> None:
     parsed = read_register("ekb.xlsx", fixture("ekb-toyota_2026-11-30.xlsx"), ReadLimits())
-    warnings = review_warnings(
-        parsed.rows, today=date(2026, 11, 30), ceo_threshold=Decimal("1000000")
+    warnings = overdue(parsed.rows, date(2026, 11, 30)) + over_threshold(
+        parsed.rows, Decimal("1000000")
     )
     overdue_lines = [w.lines[0] for w in warnings if w.kind is WarningKind.DUE_DATE_PASSED]
     large_lines = [w.lines[0] for w in warnings if w.kind is WarningKind.OVER_THRESHOLD]
     assert overdue_lines == [8, 10, 17]  # due 29.11, 28.11, 29.11
     assert large_lines == [15, 26]  # 6 431 936,19 and 4 400 917,69
-    assert len(parsed.with_warnings(warnings).warnings) == 5
+    assert len(parsed.warnings + warnings) == 5
 
 
 def test_a_1c_document_is_located_by_its_number_in_warnings() -> None:
