@@ -1,9 +1,13 @@
 """A bot's pending updates, served by getUpdates long polling or pushed to a webhook.
 
-Update ids grow by one and never restart. An update stays pending until confirmed: by a
-getUpdates whose `offset` is above its id, or by a successful webhook delivery. A second
-concurrent getUpdates ends the first with Telegram's 409, the way a duplicate bot process
-is detected in production.
+Update ids grow by one and never restart, not even with a new emulator: the first is the
+clock in microseconds, above any id an earlier emulator handed out (it would have had to
+hand out more than one per microsecond of its life). A bot that keeps the ids it handled
+(ours does, in the database) thus never takes a new update for one it saw before a restart
+of the sandbox, as Telegram's ids never repeat either. An update stays pending until
+confirmed: by a getUpdates whose `offset` is above its id, or by a successful webhook
+delivery. A second concurrent getUpdates ends the first with Telegram's 409, the way a
+duplicate bot process is detected in production.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ MAX_TIMEOUT = 60.0
 class UpdateQueue:
     def __init__(self) -> None:
         self._pending: deque[dict[str, Any]] = deque()
-        self._next_id = 1
+        self._next_id = time.time_ns() // 1_000
         self._poll_generation = 0
         self.signal = Signal()
 

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from sandbox.telegram.client import SandboxError, SandboxTelegramClient, WaitTimeout, sample_png
+from sandbox.telegram.server import TelegramEmulator
 from tests.integration.sandbox_telegram.conftest import RawBotApi
 
 YES_NO = {
@@ -231,3 +232,21 @@ async def test_the_command_menu_follows_scope_and_language(
         400,
         "Bad Request: BOT_COMMAND_INVALID",
     )
+
+
+async def test_a_new_emulator_never_hands_out_an_update_id_an_earlier_one_did() -> None:
+    """A restarted sandbox keeps its database, where the bot remembers the ids it handled:
+    ids that started again at 1 were skipped as already handled (seen with `make run`)."""
+    async with (
+        TelegramEmulator(["1:first-run"]) as first_run,
+        SandboxTelegramClient(first_run.url) as tg,
+    ):
+        user = await tg.create_user("Новикова")
+        sent = [await user.send_text(f"сообщение {n}") for n in range(30)]
+    async with (
+        TelegramEmulator(["1:first-run"]) as second_run,
+        SandboxTelegramClient(second_run.url) as tg,
+    ):
+        again = await (await tg.create_user("Новикова")).send_text("после перезапуска")
+    assert again.update_id is not None
+    assert all(s.update_id is not None and s.update_id < again.update_id for s in sent)
