@@ -70,6 +70,12 @@ class _Tap:
     def cases(self) -> ApprovalCases:
         return self.usecases.approvals
 
+    @property
+    def screen(self) -> tuple[int, int] | None:
+        """The card's chat and message: taps batched together share one render per card."""
+        message = self.query.message
+        return (message.chat.id, message.message_id) if message is not None else None
+
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         await self.query.answer(views.alert(text) if text else None, show_alert=alert)
 
@@ -162,8 +168,9 @@ async def _open(tap: _Tap) -> None:
 
 async def _approve(tap: _Tap) -> None:
     outcome = await tap.cases.decide(
-        tap.person, tap.register_id, tap.item_id, Decision.APPROVE, page=tap.page
-    )
+        tap.person, tap.register_id, tap.item_id, Decision.APPROVE, page=tap.page,
+        screen=tap.screen,
+    )  # fmt: skip
     await tap.answer()
     await tap.show(outcome.card)
 
@@ -192,7 +199,7 @@ def _quick_reject(reason: str) -> Callable[[_Tap], Awaitable[None]]:
     async def reject(tap: _Tap) -> None:
         outcome = await tap.cases.decide(
             tap.person, tap.register_id, tap.item_id, Decision.REJECT, reason=reason,
-            page=tap.page,
+            page=tap.page, screen=tap.screen,
         )  # fmt: skip
         await tap.answer()
         await tap.show(outcome.card)

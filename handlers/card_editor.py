@@ -7,6 +7,8 @@ state could overwrite a newer one. So for each message:
 
 - one edit is in flight at a time; a screen that arrives meanwhile waits, and a newer one
   replaces it: a burst of taps ends in one edit showing the latest state;
+- a screen equal to the one just sent is not sent again (taps decided in one batch,
+  ``services.approvals.batching``, all bring the same card);
 - a card older than one already shown or waiting (by the register's version, which every
   move increases) is dropped;
 - a 429 is waited out and then the newest screen is sent: the decisions are already
@@ -35,6 +37,7 @@ MAX_WAIT = 60.0  # s: the longest flood wait honoured before giving the screen u
 class _Slot:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     screen: Screen | None = None
+    sent: Screen | None = None  # while the slot lives: the screen last sent
     users: int = 0
 
 
@@ -108,6 +111,8 @@ class CardEditor:
         while slot.screen is not None:
             text, markup = slot.screen
             slot.screen = None
+            if slot.sent == (text, markup):
+                return
             try:
                 await send((text, markup))
             except TelegramRetryAfter as error:
@@ -121,4 +126,5 @@ class CardEditor:
                     raise
                 return
             else:
+                slot.sent = (text, markup)
                 return

@@ -3,6 +3,10 @@ creates one ``Database`` from config and passes it down."""
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,16 +23,56 @@ from sqlalchemy.ext.asyncio import (
 from models.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
 
 READ_ONLY = "viza_read_only"  # an execution option: the session never writes
+GATE_TIMEOUT = 30.0  # s a writer waits for the write gate: SQLite's busy timeout
+
+
+class WriteSessions:
+    """Sessions that may write. On SQLite, one writer of this process at a time passes
+    the gate (an ``asyncio.Lock`` per event loop) before its session begins: a writer
+    that waits wakes the moment the one before it closes. Without the gate every waiting
+    connection sits in SQLite's busy handler, which sleeps in steps of up to 100 ms
+    whatever happens meanwhile: eight taps on one card then answered in up to 0.7 s
+    instead of a few ms each (bench/approvals.py). SQLite's busy timeout still arbitrates
+    between processes (the CLI). On PostgreSQL there is no gate: row locks do this.
+
+    Use as ``async with database.sessions() as session``. A writer that opens a second
+    writer while it holds the gate would wait for itself: that is a bug, and it fails
+    after ``GATE_TIMEOUT`` as SQLite's busy timeout made it fail before."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession], *, gated: bool) -> None:
+        self._factory, self._gated = factory, gated
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self._session()
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        if not self._gated:
+            async with self._factory() as session:
+                yield session
+            return
+        gate = self._gates.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with asyncio.timeout(GATE_TIMEOUT):
+            await gate.acquire()
+        try:
+            async with self._factory() as session:
+                yield session
+        finally:
+            gate.release()
 
 
 @dataclass(frozen=True)
 class Database:
     """An async engine plus its session factories: ``sessions`` for use cases (on SQLite
-    each takes the write lock when it begins), ``readers`` for reads that never write (on
-    SQLite a plain BEGIN: a WAL reader goes on while a writer holds the lock)."""
+    each passes this process's write gate and takes the write lock when it begins),
+    ``readers`` for reads that never write (on SQLite a plain BEGIN: a WAL reader goes on
+    while a writer holds the lock)."""
 
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: WriteSessions
     readers: async_sessionmaker[AsyncSession]
     # SQLite files only: WAL checkpoints after commits, off the request path.
     checkpointer: WalCheckpointer | None = None
@@ -63,7 +107,10 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     reading = engine.execution_options(**{READ_ONLY: True})
     return Database(
         engine,
-        async_sessionmaker(engine, expire_on_commit=False),
+        WriteSessions(
+            async_sessionmaker(engine, expire_on_commit=False),
+            gated=parsed.get_backend_name() == "sqlite",
+        ),
         async_sessionmaker(reading, expire_on_commit=False),
         checkpointer,
     )

@@ -1,9 +1,12 @@
 """aiogram FSM storage on our own database, so a half-filled dialog survives a restart
-without Redis (when ``redis.url`` is set, the bot uses aiogram's RedisStorage instead)."""
+without Redis (when ``redis.url`` is set, the bot uses aiogram's RedisStorage instead).
+
+aiogram reads the state of every update's chat; reads of one key that arrive while its
+read runs share the next read (``services.batches``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +18,9 @@ from sqlmodel import col
 
 from models.db import Database
 from models.tables import FsmRecord
+from services.batches import Batches
+
+_Stored = tuple[str | None, dict[str, Any] | None]  # state, data
 
 
 def storage_key(key: StorageKey) -> str:
@@ -27,6 +33,7 @@ class SqlStorage(BaseStorage):
 
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._reads: Batches[str, None, _Stored] = Batches(self._read)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -36,9 +43,8 @@ class SqlStorage(BaseStorage):
             await self._save(session, record)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._database.readers() as session:
-            record = await session.get(FsmRecord, storage_key(key))
-            return record.state if record else None
+        state, _data = await self._reads(storage_key(key), None)
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._database.sessions() as session:
@@ -47,9 +53,14 @@ class SqlStorage(BaseStorage):
             await self._save(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        _state, data = await self._reads(storage_key(key), None)
+        return dict(data or {})
+
+    async def _read(self, key: str, asking: list[None]) -> Sequence[_Stored | Exception]:
         async with self._database.readers() as session:
-            record = await session.get(FsmRecord, storage_key(key))
-            return dict(record.data or {}) if record else {}
+            record = await session.get(FsmRecord, key)
+        stored = (record.state, record.data) if record else (None, None)
+        return [stored] * len(asking)
 
     async def close(self) -> None:
         """The database belongs to the application; nothing to close here."""

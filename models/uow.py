@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
@@ -26,9 +27,12 @@ class SqlUnitOfWork:
     def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self._database, self._read_only = database, read_only
         self._session: AsyncSession | None = None
+        self._opened: AbstractAsyncContextManager[AsyncSession] | None = None
 
     async def __aenter__(self) -> Self:
-        self._session = (self._database.readers if self._read_only else self._database.sessions)()
+        database = self._database
+        self._opened = database.readers() if self._read_only else database.sessions()
+        self._session = await self._opened.__aenter__()
         self.org = SqlOrgRepository(self._session)
         self.links = SqlLinkRepository(self._session)
         self.invites = SqlInviteRepository(self._session)
@@ -46,12 +50,12 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._session is not None
+        assert self._session is not None and self._opened is not None
         try:
             await self._session.rollback()
         finally:
-            await self._session.close()
             self._session = None
+            await self._opened.__aexit__(exc_type, exc, tb)  # closes it (and opens the gate)
 
     async def commit(self) -> None:
         assert self._session is not None

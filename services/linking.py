@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from domain.audit import SYSTEM_ACTOR
 from domain.errors import UnknownPersonError
 from domain.phone import normalize_phone
 from domain.roles import Role
+from services.batches import Batches
 from services.errors import ContactRefused, InviteRefused, NotAllowed
 from services.ports import AuditEvent, Clock, PersonView, UnitOfWork, UnitOfWorkFactory
 
@@ -146,14 +148,24 @@ async def _link(
 
 
 class IdentifyUser:
-    """Who is behind a Telegram account: the linked person (active or not), or None."""
+    """Who is behind a Telegram account: the linked person (active or not), or None.
+
+    Every update asks this. The updates of one account that arrive while its lookup runs
+    share the next lookup (``Batches``): a director's burst of taps costs two lookups,
+    not one per tap, and each still sees the directory as it is after the tap arrived."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
+        self._lookups: Batches[int, None, PersonView | None] = Batches(self._look_up)
 
     async def __call__(self, telegram_user_id: int) -> PersonView | None:
+        return await self._lookups(telegram_user_id, None)
+
+    async def _look_up(
+        self, telegram_user_id: int, asking: list[None]
+    ) -> Sequence[PersonView | Exception | None]:
         async with self._uow() as uow:
-            return await uow.org.person_by_telegram(telegram_user_id)
+            return [await uow.org.person_by_telegram(telegram_user_id)] * len(asking)
 
 
 class SearchPeople:

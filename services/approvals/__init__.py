@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from services.approval_ports import ApprovalUowFactory
 from services.approvals.base import ApprovalRules, CutoffPassed
+from services.approvals.batching import DecideItem, DecideItems
 from services.approvals.decisions import (
     ApproveRest,
-    DecideItem,
     PreviewApproveRest,
     RestPreview,
     SendOn,
@@ -56,7 +56,7 @@ class ApprovalCases:
             submit=SubmitForApproval(uow, clock, rules),
             open_card=OpenCard(read, clock, rules),
             details=ItemDetails(read, clock, rules),
-            decide=DecideItem(uow, clock, rules),
+            decide=DecideItem(DecideItems(uow, clock, rules)),
             preview_rest=PreviewApproveRest(read, clock, rules),
             approve_rest=ApproveRest(uow, clock, rules),
             send_on=SendOn(uow, clock, rules),
@@ -74,6 +74,7 @@ __all__ = [
     "ApproveRest",
     "CutoffPassed",
     "DecideItem",
+    "DecideItems",
     "ItemDetails",
     "OpenCard",
     "PreviewApproveRest",

@@ -1,13 +1,13 @@
-"""The approver's moves on a register: decide an item, approve the rest, send it on,
-return it to the accountant. Each is one transaction with its audit entries; a double tap
-changes nothing the second time."""
+"""The approver's moves on a register: approve the rest, send it on, return it to the
+accountant (deciding one item is in ``batching``). Each is one transaction with its audit
+entries; a double tap changes nothing the second time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.register_approval import Decision, ItemStatus, RegisterStatus
+from domain.register_approval import ItemStatus, RegisterStatus
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
 from services.approvals.base import ApprovalUseCase, Loaded
 from services.errors import NotAllowed
@@ -26,30 +26,6 @@ class RestPreview:
     version: int
     count: int
     total: Decimal
-
-
-class DecideItem(ApprovalUseCase):
-    """✅ / ❌ on one item. A rejection needs a reason."""
-
-    async def __call__(
-        self,
-        actor: PersonView,
-        register_id: int,
-        item_id: int,
-        decision: Decision,
-        *,
-        reason: str | None = None,
-        page: int = 0,
-    ) -> Outcome:
-        async with self._uow() as uow:
-            loaded = await self._load(uow, register_id, actor, lock=True, item_ids=[item_id])
-            acting = self._require_acting(loaded, actor)
-            changed = loaded.approval.decide(item_id, acting, decision, reason)
-            if changed:
-                await self._record(uow, loaded, actor)
-            card = await self._card(uow, loaded, actor, page)
-            await uow.commit()
-        return Outcome(card)
 
 
 class PreviewApproveRest(ApprovalUseCase):

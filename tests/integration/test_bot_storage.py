@@ -60,3 +60,29 @@ async def test_redis_storage_keeps_a_dialog_across_connections():
         await second.set_data(key, {})
     finally:
         await second.close()
+
+
+async def test_claims_arriving_together_are_written_together_each_answered(database, clock):
+    """A getUpdates batch claims its ids at once: one INSERT, and each claim still learns
+    whether its id was new (an id twice in the batch is new only the first time)."""
+    ledger = UpdateLedger(database)
+    assert await ledger.claim(1, 700, clock.now())
+    ids = [701, 700, 702, 701, 703]
+    results = await asyncio.gather(*(ledger.claim(1, i, clock.now()) for i in ids))
+    assert results == [True, False, True, False, True]
+    assert await asyncio.gather(*(ledger.claim(1, i, clock.now()) for i in ids)) == [False] * 5
+
+
+async def test_concurrent_reads_of_a_dialog_see_its_latest_state(database):
+    key = StorageKey(bot_id=1, chat_id=44, user_id=44)
+    storage = SqlStorage(database)
+    await storage.set_state(key, "S:first")
+    await storage.set_data(key, {"n": 1})
+    states = await asyncio.gather(*(storage.get_state(key) for _ in range(5)))
+    assert states == ["S:first"] * 5
+    await storage.set_state(key, "S:second")
+    reads = await asyncio.gather(storage.get_state(key), storage.get_data(key))
+    assert reads == ["S:second", {"n": 1}]
+    first, second = await asyncio.gather(storage.get_data(key), storage.get_data(key))
+    first["n"] = 2  # each reader gets its own dict
+    assert second == {"n": 1}

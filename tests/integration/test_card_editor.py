@@ -89,3 +89,15 @@ async def test_a_gone_message_is_reported_to_the_caller(setup):
     await bot.delete_message(user.id, card.message_id)
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await CardEditor().edit_at(bot, user.id, card.message_id, "v1", None, version=1)
+
+
+async def test_a_screen_equal_to_the_one_just_sent_is_not_sent_again(setup):
+    """Taps decided in one batch all bring the same card: it is edited once."""
+    bot, tg, user = setup
+    card = await bot.send_message(user.id, "v0")
+    editor = CardEditor()
+    await asyncio.gather(*(
+        editor.edit_at(bot, user.id, card.message_id, "v1", None, version=1) for _ in range(4)
+    ))  # fmt: skip
+    await editor.edit_at(bot, user.id, card.message_id, "v2", None, version=2)
+    assert await edits_of(tg, card.message_id) == ["v1", "v2"]

@@ -59,6 +59,10 @@ class Office:
 
 @pytest.fixture
 async def office(uow_factory, clock, database) -> Office:
+    return await make_office(uow_factory, clock, database)
+
+
+async def make_office(uow_factory, clock, database) -> Office:
     cases = UseCases.build(uow_factory, clock, invite_ttl_hours=24)
     await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
     async with database.sessions() as session:

@@ -1,0 +1,39 @@
+"""The write sessions of one process (models.db.WriteSessions): on SQLite they take turns
+at an in-process gate in the order they asked, so a waiting writer starts the moment the
+one before it is done instead of sleeping in SQLite's busy handler; readers never wait."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from models.db import Database
+
+
+async def _append(database: Database, n: int, order: list[int]) -> None:
+    async with database.sessions() as session:
+        await session.execute(text("select 1"))  # the transaction (and SQLite's lock) begins
+        await asyncio.sleep(0.005)  # a write that takes a while
+        order.append(n)
+        await session.commit()
+
+
+async def test_writers_take_turns_in_the_order_they_asked(database: Database):
+    order: list[int] = []
+    writers = []
+    for n in range(8):
+        writers.append(asyncio.create_task(_append(database, n, order)))
+        await asyncio.sleep(0)  # each asks after the one before
+    await asyncio.gather(*writers)
+    if database.dialect == "sqlite":
+        assert order == list(range(8))
+    else:  # no gate: PostgreSQL's row locks serialise what conflicts
+        assert sorted(order) == list(range(8))
+
+
+async def test_a_reader_is_not_held_up_by_a_writer(database: Database):
+    async with database.sessions() as writer:
+        await writer.execute(text("select 1"))
+        async with database.readers() as reader:
+            assert (await reader.execute(text("select 42"))).scalar() == 42
