@@ -100,6 +100,9 @@ class InviteRepository(Protocol):
 
 class AuditLog(Protocol):
     async def append(self, event: AuditEvent, now: datetime) -> StoredEntry: ...
+    async def append_many(
+        self, events: Sequence[AuditEvent], now: datetime
+    ) -> list[StoredEntry]: ...
     def iterate(self, batch: int = 1000) -> AsyncIterator[StoredEntry]: ...
 
 

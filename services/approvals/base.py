@@ -163,8 +163,8 @@ class ApprovalUseCase:
         with Bitrix24 configured, also the outbox messages that mirror the same events."""
         now = self._clock.now()
         await uow.approvals.save(loaded.approval, now)
-        for event in loaded.approval.events:
-            await uow.audit.append(_audit(loaded.approval.id, event), now)
+        register_id = loaded.approval.id
+        await uow.audit.append_many([_audit(register_id, e) for e in loaded.approval.events], now)
         if self._rules.mirror is not None:
             await self._rules.mirror.record(uow, loaded.approval, loaded.context, now)
 

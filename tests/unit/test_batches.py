@@ -113,18 +113,25 @@ async def test_a_cancelled_request_does_not_disturb_the_others():
     assert gone.cancelled()
 
 
-async def test_under_load_the_next_batch_lingers_to_gather_more():
-    """With a linger, requests still on their way when a busy key's batch ends join the
-    next batch instead of forming batches of their own."""
+async def test_under_load_the_next_batch_gathers_as_many_as_the_last():
+    """With a linger, a busy key's next batch waits for as many requests as the last one
+    had (those still on their way) instead of going out with the first that arrived."""
     server = Server()
     server.gate.clear()
-    batches = Batches(server.serve, linger=0.05)
-    first = asyncio.create_task(ask(batches, server, "a", 1))
-    await asyncio.sleep(0.01)
-    waiting = asyncio.create_task(ask(batches, server, "a", 2))
+    batches = Batches(server.serve, linger=1.0)
+    pair = [asyncio.create_task(ask(batches, server, "a", n)) for n in (1, 2)]
+    await asyncio.sleep(0.01)  # the first batch, [1, 2], is held at the gate
+    third = asyncio.create_task(ask(batches, server, "a", 3))
     await asyncio.sleep(0.01)
     server.gate.set()
-    assert await first == 2
-    late = [asyncio.create_task(ask(batches, server, "a", n)) for n in (3, 4)]
-    assert [await waiting, *[await task for task in late]] == [4, 6, 8]
-    assert server.batches == [("a", [1]), ("a", [2, 3, 4])]
+    assert await asyncio.gather(*pair) == [2, 4]
+    fourth = asyncio.create_task(ask(batches, server, "a", 4))  # on its way meanwhile
+    assert [await third, await fourth] == [6, 8]
+    assert server.batches == [("a", [1, 2]), ("a", [3, 4])]
+
+
+async def test_a_lone_request_never_lingers():
+    server = Server()
+    batches = Batches(server.serve, linger=60.0)
+    assert await asyncio.wait_for(ask(batches, server, "a", 1), timeout=5) == 2
+    assert await asyncio.wait_for(ask(batches, server, "a", 2), timeout=5) == 4
