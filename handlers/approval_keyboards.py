@@ -4,6 +4,7 @@ register's accountant also the withdraw buttons while that is still possible."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,6 +15,7 @@ from handlers import approval_texts as texts
 from handlers import approval_views as views
 from handlers.approval_callbacks import CardTap, CardVerb, QuickReason, RejectReason
 from handlers.callbacks import MenuAction
+from handlers.card_editor import Screen
 from services.approval_ports import Card, WaitingRegister
 from services.approvals import RestPreview
 from services.ports import PersonView
@@ -25,9 +27,23 @@ _PER_ROW = 4
 Row = list[InlineKeyboardButton]
 
 
-def screen(card: Card, viewer: PersonView) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card's text and buttons as ``viewer`` sees it."""
-    return views.card(card), card_keyboard(card, viewer)
+_RENDERED: OrderedDict[tuple[int, int], tuple[Card, Screen]] = OrderedDict()
+_RENDERED_KEPT = 32  # the cards rendered last, by identity
+
+
+def screen(card: Card, viewer: PersonView) -> Screen:
+    """The card's text and buttons as ``viewer`` sees it. The taps decided in one batch
+    all bring the same card object (``services.approvals.batching``): it is rendered
+    once, for the first of them."""
+    key = (id(card), viewer.id)
+    kept = _RENDERED.get(key)
+    if kept is not None and kept[0] is card:
+        return kept[1]
+    rendered = views.card(card), card_keyboard(card, viewer)
+    _RENDERED[key] = (card, rendered)  # holding the card keeps its id from being reused
+    if len(_RENDERED) > _RENDERED_KEPT:
+        _RENDERED.popitem(last=False)
+    return rendered
 
 
 def is_accountant(card: Card, person: PersonView) -> bool:

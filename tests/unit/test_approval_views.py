@@ -276,3 +276,15 @@ def test_the_waiting_list_opens_each_card() -> None:
     assert CardTap.unpack(data) == CardTap(verb=CardVerb.OPEN, register_id=7)
     assert keyboards.waiting([]) is None
     assert "нет реестров" in texts.waiting_list([])
+
+
+def test_a_card_object_is_rendered_once_per_viewer() -> None:
+    """The taps of one batch bring the same card object; an equal but new card (a later
+    move) and another viewer are rendered anew."""
+    shown = card()
+    first = keyboards.screen(shown, person())
+    assert keyboards.screen(shown, person()) is first
+    assert keyboards.screen(replace(shown), person()) is not first
+    assert keyboards.screen(replace(shown), person()) == first
+    other = keyboards.screen(shown, replace(person(), id=99))
+    assert other is not first
