@@ -18,6 +18,10 @@ stage; Кузнецов taps ✅ on distinct items with callback data made by ha
 - ``edit_ceiling_ratio``: a second trivial bot that answers and then edits the message to
   the tapped page (no database, nothing of ours), a tap done at the edit like Viza's,
   against the floor: the most any bot that must show each tap on its card could reach;
+- ``pipeline_taps_per_s``: 300 taps with callback data no handler of ours knows, 8 in
+  flight, through the real bot's update ledger, identification, dialog state and routers
+  to the fallback's answer (no use case, no edit), a tap done at its answer: the most the
+  bot's per-update machinery allows before any approval work;
 - ``p50_ms`` / ``p95_ms``: 100 taps paced at 100 ms (10 taps/s), each from the press to
   the card edit that shows it (as above); ``answer_p50_ms``: from the press to the
   callback answer, which the bot sends once the use case has committed (the rest is
@@ -27,7 +31,8 @@ Times are the emulator's (when it handled the edit or the answer) against the be
 clock at the press, on one machine. Flood control is off: this measures the bot, not
 Telegram's limits. 10 taps warm each bot up first. Ends with one JSON line: the worse
 database's ``taps_per_s``, ``p50_ms``, ``p95_ms``; ``floor_taps_per_s`` the higher of the
-two floor runs; ``ratio`` = taps_per_s / floor_taps_per_s (goal ≥ 0.5; p95 goal < 150 ms).
+two floor runs; ``ratio`` = taps_per_s / floor_taps_per_s (goal ≥ 0.5; p95 goal < 150 ms);
+``edit_ceiling_ratio`` and ``pipeline_ratio``, the worse database's ceilings against it.
 
     .venv/bin/python bench/approvals.py            (needs PostgreSQL on 127.0.0.1:5432)
 """
@@ -153,8 +158,25 @@ async def viza_figures(stack: Stack) -> dict[str, float]:
             LATENCY_TAPS, paced(LATENCY_TAPS, PACE, tapping(WARMUP + TAPS, lambda k, w: k % pages))
         )
         answered = latencies(await answered_times(tg, pressed, 0))
+        pipeline = await pipeline_rate(tg, card)
     return {"taps_per_s": rate(loop_times), **latencies(paced_times),
-            "answer_p50_ms": answered["p50_ms"]}  # fmt: skip
+            "answer_p50_ms": answered["p50_ms"], "pipeline_taps_per_s": pipeline}  # fmt: skip
+
+
+async def pipeline_rate(tg: SandboxTelegramClient, card: int) -> float:
+    """Taps that reach the fallback router's answer: the bot's fixed cost per update."""
+    pressed: dict[str, float] = {}
+
+    async def tap(k: int, w: int) -> tuple[float, float]:
+        started = time.time()
+        sent = await tg.press_nowait(KUZNETSOV, card, f"bench:{k}", crafted=True)
+        pressed[sent.callback_query_id] = started
+        assert (await tg.callback_answer(sent.callback_query_id, timeout=30)).answered
+        return started, 0.0
+
+    since = (await tg.calls(since=0))[-1].seq
+    await closed_loop(TAPS, IN_FLIGHT, tap)
+    return rate(await answered_times(tg, pressed, since))
 
 
 async def pg_database(action: str, name: str) -> None:
@@ -220,6 +242,7 @@ def main() -> None:
         ("floor taps/s, 8 in flight (to the answer)", "floor_taps_per_s", "{:.1f}"),
         ("ratio (goal ≥ 0.5)", "ratio", "{:.2f}"),
         ("edit ceiling taps/s: answer + edit, no DB", "edit_ceiling_taps_per_s", "{:.1f}"),
+        ("pipeline taps/s: to the fallback, no use case", "pipeline_taps_per_s", "{:.1f}"),
         ("p50 tap→card edit at 10 taps/s, ms", "p50_ms", "{:.1f}"),
         ("p95 tap→card edit at 10 taps/s, ms (goal < 150)", "p95_ms", "{:.1f}"),
         ("max tap→card edit at 10 taps/s, ms", "max_ms", "{:.1f}"),
@@ -239,12 +262,14 @@ def main() -> None:
     taps = min(f["taps_per_s"] for f in figures.values())
     floor = max(f["floor_taps_per_s"] for f in figures.values())
     ceiling = min(f["edit_ceiling_taps_per_s"] for f in figures.values())
+    pipeline = min(f["pipeline_taps_per_s"] for f in figures.values())
     summary = {
         "bench": "approvals",
         "taps_per_s": round(taps, 1),
         "floor_taps_per_s": round(floor, 1),
         "ratio": round(taps / floor, 2),
         "edit_ceiling_ratio": round(ceiling / floor, 2),
+        "pipeline_ratio": round(pipeline / floor, 2),
         "p50_ms": round(max(f["p50_ms"] for f in figures.values()), 1),
         "p95_ms": round(max(f["p95_ms"] for f in figures.values()), 1),
         "goal": GOAL,
