@@ -64,6 +64,7 @@ from bench.approvals_floor import (  # noqa: E402
 )
 from bench.tapping import (  # noqa: E402
     TapFn,
+    answered_tap,
     answered_times,
     answers,
     card_edits,
@@ -166,14 +167,7 @@ async def viza_figures(stack: Stack) -> dict[str, float]:
 async def pipeline_rate(tg: SandboxTelegramClient, card: int) -> float:
     """Taps that reach the fallback router's answer: the bot's fixed cost per update."""
     pressed: dict[str, float] = {}
-
-    async def tap(k: int, w: int) -> tuple[float, float]:
-        started = time.time()
-        sent = await tg.press_nowait(KUZNETSOV, card, f"bench:{k}", crafted=True)
-        pressed[sent.callback_query_id] = started
-        assert (await tg.callback_answer(sent.callback_query_id, timeout=30)).answered
-        return started, 0.0
-
+    tap = answered_tap(tg, KUZNETSOV, card, lambda k, w: f"bench:{k}", pressed)
     since = (await tg.calls(since=0))[-1].seq
     await closed_loop(TAPS, IN_FLIGHT, tap)
     return rate(await answered_times(tg, pressed, since))

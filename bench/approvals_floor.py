@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.tapping import (  # noqa: E402
     CardEdits,
+    answered_tap,
     answered_times,
     closed_loop,
     latencies,
@@ -65,13 +66,7 @@ async def floor_figures(stack: Stack) -> dict[str, float]:
         since = (await tg.calls(since=0))[-1].seq
         pressed: dict[str, float] = {}
 
-        async def tap(k: int, w: int) -> tuple[float, float]:
-            started = time.time()
-            sent = await tg.press_nowait(USER, message, f"ap:y:1:{k}:{w}:0", crafted=True)
-            pressed[sent.callback_query_id] = started
-            assert (await tg.callback_answer(sent.callback_query_id, timeout=30)).answered
-            return started, 0.0
-
+        tap = answered_tap(tg, USER, message, lambda k, w: f"ap:y:1:{k}:{w}:0", pressed)
         await closed_loop(WARMUP, 1, tap)
         pressed.clear()
         await closed_loop(FLOOR_TAPS, IN_FLIGHT, tap)

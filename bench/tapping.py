@@ -65,6 +65,26 @@ class CardEdits:
                 await asyncio.sleep(0.002)
 
 
+def answered_tap(
+    tg: SandboxTelegramClient,
+    user_id: int,
+    message_id: int,
+    data: Callable[[int, int], str],
+    pressed: dict[str, float],
+) -> TapFn:
+    """A tap on ``message_id`` with callback data ``data(k, w)`` made by hand, done at its
+    callback answer; its press time goes into ``pressed`` by callback query id."""
+
+    async def tap(k: int, w: int) -> tuple[float, float]:
+        started = time.time()
+        sent = await tg.press_nowait(user_id, message_id, data(k, w), crafted=True)
+        pressed[sent.callback_query_id] = started
+        assert (await tg.callback_answer(sent.callback_query_id, timeout=30)).answered
+        return started, 0.0
+
+    return tap
+
+
 async def closed_loop(count: int, in_flight: int, tap: TapFn) -> list[tuple[float, float]]:
     """``count`` taps by ``in_flight`` workers, each tapping again once its tap is done."""
     taps, done = iter(range(count)), []
