@@ -26,6 +26,10 @@ READ_ONLY = "viza_read_only"  # an execution option: the session never writes
 GATE_TIMEOUT = 30.0  # s a writer waits for the write gate: SQLite's busy timeout
 
 
+class NestedWriteSession(RuntimeError):
+    """A programming error: a task asked for a write session while holding one."""
+
+
 class WriteSessions:
     """Sessions that may write. On SQLite, one writer of this process at a time passes
     the gate (an ``asyncio.Lock`` per event loop) before its session begins: a writer
@@ -35,15 +39,17 @@ class WriteSessions:
     instead of a few ms each (bench/approvals.py). SQLite's busy timeout still arbitrates
     between processes (the CLI). On PostgreSQL there is no gate: row locks do this.
 
-    Use as ``async with database.sessions() as session``. A writer that opens a second
-    writer while it holds the gate would wait for itself: that is a bug, and it fails
-    after ``GATE_TIMEOUT`` as SQLite's busy timeout made it fail before."""
+    Use as ``async with database.sessions() as session``. A task that opens a second
+    writer while it holds the gate would wait for itself: that is a bug, and it fails at
+    once with ``NestedWriteSession`` instead of hanging until ``GATE_TIMEOUT`` (SQLite's
+    busy timeout made it hang 30 s before the gate existed)."""
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, gated: bool) -> None:
         self._factory, self._gated = factory, gated
         self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
+        self._holders: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._session()
@@ -54,13 +60,22 @@ class WriteSessions:
             async with self._factory() as session:
                 yield session
             return
+        task = asyncio.current_task()
+        if task in self._holders:
+            raise NestedWriteSession(
+                "a write session was opened inside another one of the same task: on SQLite "
+                "it would wait for itself; pass the open session or unit of work down instead"
+            )
         gate = self._gates.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         async with asyncio.timeout(GATE_TIMEOUT):
             await gate.acquire()
+        if task is not None:
+            self._holders.add(task)
         try:
             async with self._factory() as session:
                 yield session
         finally:
+            self._holders.discard(task)  # type: ignore[arg-type]
             gate.release()
 
 

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from models.db import Database
+from models.db import Database, NestedWriteSession
 
 
 async def _append(database: Database, n: int, order: list[int]) -> None:
@@ -37,3 +37,34 @@ async def test_a_reader_is_not_held_up_by_a_writer(database: Database):
         await writer.execute(text("select 1"))
         async with database.readers() as reader:
             assert (await reader.execute(text("select 42"))).scalar() == 42
+
+
+async def test_a_writer_nested_in_itself_fails_at_once_instead_of_waiting_for_itself(
+    database: Database,
+):
+    if database.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no gate: a second session is a second connection")
+    async with asyncio.timeout(5), database.sessions() as outer:
+        await outer.execute(text("select 1"))
+        with pytest.raises(NestedWriteSession, match="inside another one"):
+            async with database.sessions():
+                pass  # pragma: no cover - never entered
+    async with asyncio.timeout(5), database.sessions() as after:  # the gate was released
+        assert (await after.execute(text("select 7"))).scalar() == 7
+
+
+async def test_writers_of_other_tasks_still_wait_their_turn(database: Database):
+    if database.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no gate")
+    order: list[str] = []
+
+    async def other() -> None:
+        async with database.sessions():
+            order.append("other")
+
+    async with database.sessions():
+        waiting = asyncio.create_task(other())
+        await asyncio.sleep(0.01)
+        order.append("first")
+    await waiting
+    assert order == ["first", "other"]
