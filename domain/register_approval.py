@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from domain.register_route import ActingAs, Stage
+from domain.register_route import HOME_CURRENCY, ActingAs, Stage
 from domain.register_states import (
     TRANSITIONS,
     WITHDRAWABLE,
@@ -55,6 +55,7 @@ class Item:
     decided_by: str | None = None
     reason: str | None = None
     on_behalf_of: str | None = None
+    currency: str = HOME_CURRENCY
 
     def clear_decision(self) -> None:
         self.decision = self.decided_by = self.reason = self.on_behalf_of = None

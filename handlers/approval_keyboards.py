@@ -175,7 +175,7 @@ def confirm_rest(preview: RestPreview, page: int) -> InlineKeyboardMarkup:
         verb=CardVerb.REST_OK, register_id=preview.register_id, page=page,
         version=preview.version,
     )  # fmt: skip
-    yes = _button(texts.confirm_rest_button(preview.count, preview.total), data)
+    yes = _button(texts.confirm_rest_button(preview.count, preview.totals), data)
     return InlineKeyboardMarkup(inline_keyboard=[[yes], _back(preview.register_id, page)])
 
 

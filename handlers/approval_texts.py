@@ -15,6 +15,8 @@ from services.approval_ports import Card, CardItem, RegisterContext, WaitingRegi
 
 _BUDGET = 3900
 MAX_WAITING = 40
+ZERO = Decimal("0.00")
+Totals = Sequence[tuple[str, Decimal]]  # (currency, sum) pairs
 
 # --- buttons -------------------------------------------------------------------------------
 
@@ -51,8 +53,13 @@ def return_button() -> str:
     return _("Вернуть бухгалтеру")
 
 
-def confirm_rest_button(count: int, total: Decimal) -> str:
-    return _("Да, одобрить {count} на сумму {total}").format(count=count, total=money(total))
+def confirm_rest_button(count: int, totals: Totals) -> str:
+    if len(totals) != 1:  # the sums of several currencies are in the message, not here
+        return _("Да, одобрить {count}").format(count=count)
+    currency, total = totals[0]
+    return _("Да, одобрить {count} на сумму {total}").format(
+        count=count, total=money(total, currency)
+    )
 
 
 def back_button() -> str:
@@ -125,11 +132,13 @@ def reason_too_long() -> str:
     return _("Слишком длинно: до {limit} знаков. Напишите короче.").format(limit=REASON_LIMIT)
 
 
-def confirm_rest(register_id: int, count: int, total: Decimal) -> str:
+def confirm_rest(register_id: int, count: int, totals: Totals) -> str:
+    """Each currency summed apart: «на сумму 50 050,00 ₽ + 1 200,00 USD»."""
+    total = " + ".join(money(amount, currency) for currency, amount in totals) or money(ZERO)
     return _(
         "Одобрить все оставшиеся платежи реестра №{id}?\n"
         "Будет одобрено: <b>{count}</b> на сумму <b>{total}</b>."
-    ).format(id=register_id, count=count, total=money(total))
+    ).format(id=register_id, count=count, total=total)
 
 
 # --- short answers to taps -------------------------------------------------------------------

@@ -124,6 +124,9 @@ def header(card: Card, small: bool = False) -> list[str]:
     else:
         lines.append(_("Платежей: <b>{count}</b> на <b>{total}</b>").format(
             count=card.item_count, total=money(card.total)))  # fmt: skip
+    if card.foreign_count:
+        lines.append(_("В другой валюте: <b>{count}</b> — в суммы в ₽ не входят").format(
+            count=card.foreign_count))  # fmt: skip
     if card.acting_for:
         lines.append(_("Вы решаете за <code>{code}</code>").format(
             code=esc(card.acting_for, 24 if small else 60)))  # fmt: skip

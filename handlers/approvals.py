@@ -229,7 +229,7 @@ async def _rest(tap: _Tap) -> None:
         await tap.show(None)
         return
     await tap.answer()
-    await tap.edit(texts.confirm_rest(preview.register_id, preview.count, preview.total),
+    await tap.edit(texts.confirm_rest(preview.register_id, preview.count, preview.totals),
                    keyboards.confirm_rest(preview, tap.page))  # fmt: skip
 
 

@@ -110,11 +110,14 @@ class ApprovalCards:
                     func.sum(case((at_stage, 1), else_=0)),
                     func.sum(case((and_(at_stage, rub), col(RegisterItem.amount)))),
                     func.sum(case((and_(at_stage, not_(decided)), 1), else_=0)),
+                    func.sum(case((rub, 0), else_=1)),
                 ).where(col(RegisterItem.register_id) == scope.register_id)
             )
         ).one()
-        count, total, at_count, at_total, open_count = row
-        return CardTally(count, total or _ZERO, at_count or 0, at_total or _ZERO, open_count or 0)
+        count, total, at_count, at_total, open_count, foreign = row
+        return CardTally(
+            count, total or _ZERO, at_count or 0, at_total or _ZERO, open_count or 0, foreign or 0
+        )
 
     async def card_message(self, register_id: int, person_id: int) -> CardMessage | None:
         row = await self._session.get(RegisterCard, (register_id, person_id))

@@ -116,6 +116,7 @@ class CardTally:
     at_stage_count: int
     at_stage_total: Decimal
     undecided: int
+    foreign_count: int = 0  # items in another currency: counted, but in no rouble total
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class Card:
     acting_for: str | None = None
     note: str | None = None
     as_of: datetime | None = None  # when the card was read (the use case's clock)
+    foreign_count: int = 0  # items in another currency, left out of the rouble totals
 
 
 @dataclass(frozen=True)

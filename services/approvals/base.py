@@ -197,6 +197,7 @@ class ApprovalUseCase:
             at_stage_count=tally.at_stage_count,
             at_stage_total=tally.at_stage_total,
             undecided=tally.undecided,
+            foreign_count=tally.foreign_count,
             page=page,
             pages=pages,
             items=tuple(items),
@@ -281,6 +282,7 @@ def build_approval(record: RegisterRecord, policy: RoutePolicy) -> RegisterAppro
             decided_by=r.decided_by,
             reason=r.reason,
             on_behalf_of=r.on_behalf_of,
+            currency=r.currency,
         )
         for r in record.items
     ]

@@ -4,10 +4,12 @@ entries; a double tap changes nothing the second time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.register_approval import ItemStatus, RegisterStatus
+from domain.register_approval import Item, ItemStatus, RegisterStatus
+from domain.register_route import HOME_CURRENCY
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
 from services.approvals.base import ApprovalUseCase, Loaded
 from services.errors import NotAllowed
@@ -20,12 +22,20 @@ class StaleConfirmation(NotAllowed):
 
 @dataclass(frozen=True)
 class RestPreview:
-    """What «Одобрить все оставшиеся» would approve: shown for confirmation."""
+    """What «Одобрить все оставшиеся» would approve: shown for confirmation. ``totals``:
+    the sum per currency, roubles first, so a confirmation never adds dollars to roubles."""
 
     register_id: int
     version: int
     count: int
-    total: Decimal
+    totals: tuple[tuple[str, Decimal], ...]
+
+
+def totals_by_currency(items: Iterable[Item]) -> tuple[tuple[str, Decimal], ...]:
+    sums: dict[str, Decimal] = {}
+    for item in items:
+        sums[item.currency] = sums.get(item.currency, Decimal("0.00")) + item.amount
+    return tuple(sorted(sums.items(), key=lambda pair: (pair[0] != HOME_CURRENCY, pair[0])))
 
 
 class PreviewApproveRest(ApprovalUseCase):
@@ -34,10 +44,8 @@ class PreviewApproveRest(ApprovalUseCase):
             loaded = await self._load(uow, register_id, actor, lock=False)
             self._require_acting(loaded, actor)
             rest = loaded.approval.undecided()
-        return RestPreview(
-            register_id, loaded.approval.version, len(rest), sum((i.amount for i in rest),
-                                                                 Decimal("0.00"))
-        )  # fmt: skip
+        version = loaded.approval.version
+        return RestPreview(register_id, version, len(rest), totals_by_currency(rest))
 
 
 class ApproveRest(ApprovalUseCase):

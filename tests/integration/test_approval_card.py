@@ -21,6 +21,7 @@ from tests.integration.test_register_approval import (
     all_items,
     pass_stage,
 )
+from tests.unit.registers.builders import HEADER_RU, payment, xlsx
 
 office = route_tests.office  # the fixture: the org and a way to submit a register
 
@@ -35,7 +36,9 @@ async def expected_figures(office: Office, register_id: int) -> dict[str, object
         "item_count": len(approval.items),
         "total": sum((i.amount for i in record.items if i.currency == "RUB"), Decimal("0.00")),
         "at_stage_count": len(at_stage),
-        "at_stage_total": sum((i.amount for i in at_stage), Decimal("0.00")),
+        "at_stage_total": sum(
+            (i.amount for i in at_stage if i.currency == "RUB"), Decimal("0.00")
+        ),
         "undecided": len(approval.undecided()),
         "shown": [i.id for i in at_stage]
         if approval.status is RegisterStatus.IN_APPROVAL
@@ -94,3 +97,23 @@ async def test_one_items_details_are_its_own(office: Office):
     items = await all_items(office, register_id, SIDOROV)
     for item in (items[0], items[13], items[-1]):
         assert await office.cases.approvals.details(sidorov, register_id, item.id) == item
+
+
+async def test_items_in_another_currency_are_counted_but_never_summed_with_roubles(
+    office: Office,
+):
+    rows = [
+        [*HEADER_RU, "Валюта"],
+        [*payment(1, amount=1000), "RUB"],
+        [*payment(2, amount=250.5, invoice="FX-2"), "USD"],
+        [*payment(3, amount=2000, invoice="FX-3"), ""],  # roubles by default
+    ]
+    register_id = await office.submitted(IVANOVA, xlsx(rows), "fx.xlsx", "ekb-toyota")
+    sidorov = await office.who(SIDOROV)
+    card = await office.cases.approvals.open_card(sidorov, register_id)
+    assert (card.item_count, card.at_stage_count, card.foreign_count) == (3, 3, 1)
+    assert card.total == card.at_stage_total == Decimal("3000.00")
+    preview = await office.cases.approvals.preview_rest(sidorov, register_id)
+    assert preview.count == 3
+    assert preview.totals == (("RUB", Decimal("3000.00")), ("USD", Decimal("250.50")))
+    await check_card(office, register_id, SIDOROV)

@@ -102,7 +102,7 @@ async def test_the_ekb_register_walks_its_whole_route(office: Office, database):
         await cases.approvals.decide(sidorov, register_id, item.id, Decision.REJECT, reason=reason)
     preview = await cases.approvals.preview_rest(sidorov, register_id)
     assert preview.count == 21
-    assert preview.total == sum((i.amount for i in items[3:]), Decimal("0.00"))
+    assert preview.totals == (("RUB", sum((i.amount for i in items[3:]), Decimal("0.00"))),)
     sent = await pass_stage(office, register_id, SIDOROV)
     told = {n.kind: n for n in sent.notices}
     assert told["rejected"].person.code == "ivanova"

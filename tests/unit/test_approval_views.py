@@ -164,7 +164,9 @@ def test_every_keyboard_keeps_callback_data_within_64_bytes() -> None:
         keyboards.reason_picker(BIG, BIG, 99),
         keyboards.back_to_card(BIG, 99),
         keyboards.back_to_list(BIG, 99),
-        keyboards.confirm_rest(RestPreview(BIG, BIG, 999, Decimal("9999999999999999.99")), 99),
+        keyboards.confirm_rest(
+            RestPreview(BIG, BIG, 999, (("RUB", Decimal("9999999999999999.99")),)), 99
+        ),
         keyboards.confirm_withdraw(hostile),
         keyboards.notice("returned", BIG),
         keyboards.notice("rejected", BIG),
@@ -252,13 +254,28 @@ def test_the_accountant_may_withdraw_items_or_the_register_until_the_cutoff() ->
 
 
 def test_confirmations_name_the_count_and_the_sum_and_carry_the_version() -> None:
-    preview = RestPreview(7, 12, 21, Decimal("5000000.00"))
+    preview = RestPreview(7, 12, 21, (("RUB", Decimal("5000000.00")),))
     rows = buttons(keyboards.confirm_rest(preview, 1))
     assert rows[0][0] == "Да, одобрить 21 на сумму 5\u00a0000\u00a0000,00 ₽"
     assert rows[1][0] == "Назад"
     confirmed = CardTap.unpack(rows[0][1])
     assert (confirmed.verb, confirmed.version, confirmed.page) == (CardVerb.REST_OK, 12, 1)
-    assert "21" in texts.confirm_rest(7, 21, Decimal("5000000.00"))
+    text = texts.confirm_rest(7, 21, preview.totals)
+    assert "<b>21</b> на сумму <b>5\u00a0000\u00a0000,00 ₽</b>" in text
+
+
+def test_a_confirmation_never_adds_one_currency_to_another() -> None:
+    totals = (("RUB", Decimal("50050.00")), ("USD", Decimal("1200.50")))
+    text = texts.confirm_rest(7, 6, totals)
+    assert "на сумму <b>50\u00a0050,00 ₽ + 1\u00a0200,50 USD</b>" in text
+    rows = buttons(keyboards.confirm_rest(RestPreview(7, 12, 6, totals), 0))
+    assert rows[0][0] == "Да, одобрить 6"  # the sums are in the message above it
+
+
+def test_a_card_with_items_in_another_currency_says_they_are_not_in_the_totals() -> None:
+    lines = views.header(replace(card(), foreign_count=2))
+    assert "В другой валюте: <b>2</b> — в суммы в ₽ не входят" in lines
+    assert not any("валют" in line for line in views.header(card()))
 
 
 def test_the_returned_notice_offers_resubmit_and_withdraw() -> None:
