@@ -38,7 +38,7 @@ REGISTER_STAGE_KEYS = (
     "dc_director", "department_director", "chief_accountant", "finance_director",
     "general_director",
 )  # fmt: skip
-REGISTER_END_KEYS = ("returned", "approved", "withdrawn", "closed")
+REGISTER_END_KEYS = ("returned", "approved", "rejected", "withdrawn", "closed")
 ITEM_END_KEYS = ("approved", "rejected", "withdrawn", "missed", "returned")
 
 

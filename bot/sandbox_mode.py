@@ -64,7 +64,7 @@ def _mirror_settings() -> dict[str, object]:
     """A smart process for the register mirror on the emulated portal."""
     route = ("dc_director", "department_director", "chief_accountant", "finance_director",
              "general_director")  # fmt: skip
-    register_keys = (*route, "returned", "approved", "withdrawn", "closed")
+    register_keys = (*route, "returned", "approved", "rejected", "withdrawn", "closed")
     item_keys = (*route, "approved", "rejected", "withdrawn", "missed", "returned")
     return {
         "entity_type_id": SANDBOX_SPA,

@@ -278,6 +278,11 @@ class RegisterApproval:
         return None
 
     def _finish(self, by: str) -> None:
-        self._move(Action.SEND_ON, S.APPROVED)
+        """The route is over: approved if any payment came through it, else rejected."""
+        if any(i.status is ItemStatus.APPROVED for i in self.items):
+            end, action = S.APPROVED, "register.approved"
+        else:
+            end, action = S.REJECTED, "register.rejected"
+        self._move(Action.SEND_ON, end)
         self.stage_index = None
-        self.events.append(Event("register.approved", by, old=S.IN_APPROVAL, new=S.APPROVED))
+        self.events.append(Event(action, by, old=S.IN_APPROVAL, new=end))

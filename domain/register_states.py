@@ -14,6 +14,7 @@ class RegisterStatus(StrEnum):
     IN_APPROVAL = "in_approval"
     RETURNED = "returned"
     APPROVED = "approved"
+    REJECTED = "rejected"  # the route ended with no payment approved
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
     CLOSED = "closed"  # the cutoff passed before the route was finished
@@ -51,7 +52,7 @@ TRANSITIONS: dict[tuple[RegisterStatus, Action], frozenset[RegisterStatus]] = {
     (S.DRAFT, Action.SUBMIT): frozenset({S.IN_APPROVAL}),
     (S.DRAFT, Action.CANCEL): frozenset({S.CANCELLED}),
     (S.IN_APPROVAL, Action.DECIDE): frozenset({S.IN_APPROVAL}),
-    (S.IN_APPROVAL, Action.SEND_ON): frozenset({S.IN_APPROVAL, S.APPROVED}),
+    (S.IN_APPROVAL, Action.SEND_ON): frozenset({S.IN_APPROVAL, S.APPROVED, S.REJECTED}),
     (S.IN_APPROVAL, Action.RETURN): frozenset({S.RETURNED}),
     (S.IN_APPROVAL, Action.WITHDRAW): frozenset({S.WITHDRAWN}),
     (S.IN_APPROVAL, Action.WITHDRAW_ITEMS): frozenset({S.IN_APPROVAL, S.WITHDRAWN, S.APPROVED}),
@@ -77,6 +78,7 @@ class TransitionNotAllowed(DomainError):
 _NOT_ALLOWED = {
     S.DRAFT: "Реестр ещё не отправлен на согласование.",
     S.APPROVED: "Реестр уже согласован полностью.",
+    S.REJECTED: "Реестр отклонён: ни один платёж не одобрен.",
     S.RETURNED: "Реестр возвращён бухгалтеру на доработку.",
     S.WITHDRAWN: "Реестр отозван бухгалтером.",
     S.CANCELLED: "Реестр отменён.",

@@ -237,6 +237,8 @@ def _notice_text(notice: Notice) -> str | None:
         return texts.notice_rejected(rid, context, notice.items)
     if notice.kind == "approved":
         return texts.notice_approved(rid, context)
+    if notice.kind == "rejected_all":
+        return texts.notice_rejected_all(rid, context)
     if notice.kind == "returned":
         return texts.notice_returned(rid, context, notice.reason)
     if notice.kind == "withdrawn":

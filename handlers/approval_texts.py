@@ -155,6 +155,8 @@ def rest_approved() -> str:
 def sent_on(card: Card) -> str:
     if card.status is RegisterStatus.APPROVED:
         return _("Реестр согласован полностью.")
+    if card.status is RegisterStatus.REJECTED:
+        return _("Реестр отклонён: ни один платёж не одобрен.")
     if card.stage is None:
         return _("Реестр отправлен дальше.")
     return _("Реестр отправлен дальше: {stage}.").format(stage=stage_name(card.stage))
@@ -223,6 +225,12 @@ def notice_rejected(
 
 def notice_approved(register_id: int, context: RegisterContext | None) -> str:
     return _("✅ <b>{ref}</b> согласован.").format(ref=_register_ref(register_id, context))
+
+
+def notice_rejected_all(register_id: int, context: RegisterContext | None) -> str:
+    return _("⛔ <b>{ref}</b> не согласован: ни один платёж не одобрен.").format(
+        ref=_register_ref(register_id, context)
+    )
 
 
 def notice_returned(register_id: int, context: RegisterContext | None, reason: str | None) -> str:

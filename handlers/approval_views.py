@@ -162,6 +162,7 @@ def state_line(card: Card) -> str | None:
         return _("⏭ Реестр ушёл на этап: {stage}").format(stage=stage)
     return {
         RegisterStatus.APPROVED: _("✅ Реестр согласован."),
+        RegisterStatus.REJECTED: _("❌ Реестр отклонён: ни один платёж не одобрен."),
         RegisterStatus.RETURNED: _("↩️ Реестр возвращён бухгалтеру на доработку."),
         RegisterStatus.WITHDRAWN: _("🚫 Реестр отозван бухгалтером."),
         RegisterStatus.CLOSED: _("⌛ Закрыт отсечкой: не согласован к сроку."),

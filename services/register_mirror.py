@@ -60,7 +60,7 @@ from services.register_mirror_texts import event_lines
 REGISTER_MIRROR_KIND = "b24.register.mirror"
 REGISTER_ENTITY = "register"
 ITEM_ENTITY = "register_item"
-REGISTER_ENDS = ("returned", "approved", "withdrawn", "closed")
+REGISTER_ENDS = ("returned", "approved", "rejected", "withdrawn", "closed")
 ITEM_ENDS = ("approved", "rejected", "withdrawn", "missed", "returned")
 ITEM_EVENTS = frozenset({"register.item.decided", "register.item.withdrawn"})
 UNMIRRORED = frozenset({RegisterStatus.DRAFT, RegisterStatus.CANCELLED})
@@ -235,6 +235,7 @@ def register_stage(approval: RegisterApproval) -> str:
     return {
         RegisterStatus.RETURNED: "returned",
         RegisterStatus.APPROVED: "approved",
+        RegisterStatus.REJECTED: "rejected",
         RegisterStatus.WITHDRAWN: "withdrawn",
     }.get(approval.status, "closed")
 

@@ -80,6 +80,7 @@ _LINES: dict[str, Line] = {
     "register.stage.entered": _stage_entered,
     "register.sent_on": _sent_on,
     "register.approved": lambda event, names: "Реестр согласован полностью.",
+    "register.rejected": lambda event, names: "Реестр отклонён: ни один платёж не одобрен.",
     "register.returned": _returned,
     "register.withdrawn": _simple("Реестр отозван бухгалтером.", "Отозвал"),
     "register.closed_at_cutoff": lambda event, names: (

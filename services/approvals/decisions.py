@@ -107,9 +107,10 @@ class SendOn(ApprovalUseCase):
             notices += await self._notify_people(
                 uow, uploader, Notice("rejected", actor, approval.id, told, context=context)
             )
-        if approval.status is RegisterStatus.APPROVED:
+        if approval.status in (RegisterStatus.APPROVED, RegisterStatus.REJECTED):
+            kind = "approved" if approval.status is RegisterStatus.APPROVED else "rejected_all"
             notices += await self._notify_people(
-                uow, uploader, Notice("approved", actor, approval.id, context=context)
+                uow, uploader, Notice(kind, actor, approval.id, context=context)
             )
         else:
             notices += await self._notify_stage(uow, loaded)

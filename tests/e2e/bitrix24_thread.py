@@ -17,7 +17,7 @@ SPA, SECRET = 1040, "e2e-mirror-secret"
 VIZA_ID, REGISTER_FIELD = f"ufCrm{SPA}VizaId", f"ufCrm{SPA}VizaRegister"
 ROUTE = ("dc_director", "department_director", "chief_accountant", "finance_director",
          "general_director")  # fmt: skip
-REGISTER_KEYS = (*ROUTE, "returned", "approved", "withdrawn", "closed")
+REGISTER_KEYS = (*ROUTE, "returned", "approved", "rejected", "withdrawn", "closed")
 ITEM_KEYS = (*ROUTE, "approved", "rejected", "withdrawn", "missed", "returned")
 
 

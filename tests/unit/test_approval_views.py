@@ -237,8 +237,18 @@ def test_finished_registers_say_so_without_decision_buttons() -> None:
         (RegisterStatus.RETURNED, "возвращён бухгалтеру"),
         (RegisterStatus.CLOSED, "Закрыт отсечкой"),
         (RegisterStatus.WITHDRAWN, "отозван"),
+        (RegisterStatus.REJECTED, "❌ Реестр отклонён: ни один платёж не одобрен."),
     ):
         assert said in views.card(replace(approved, status=status))
+    rejected = replace(approved, status=RegisterStatus.REJECTED)
+    assert [t for t, _d in buttons(keyboards.card_keyboard(rejected, person()))] == ["ℹ️ 3"]
+    assert texts.sent_on(rejected) == "Реестр отклонён: ни один платёж не одобрен."
+
+
+def test_the_accountant_is_told_when_nothing_came_through_the_route() -> None:
+    text = texts.notice_rejected_all(BIG, context(dc_name="<b>ДЦ</b>"))
+    assert text.startswith(f"⛔ <b>Реестр №{BIG} · &lt;b&gt;ДЦ&lt;/b&gt;, оплата")
+    assert text.endswith("не согласован: ни один платёж не одобрен.")
 
 
 def test_the_accountant_may_withdraw_items_or_the_register_until_the_cutoff() -> None:

@@ -57,7 +57,8 @@ def test_a_payments_stage_follows_its_state(payment, at, status, expected):
 @pytest.mark.parametrize(
     ("status", "at", "expected"),
     [(S.IN_APPROVAL, 1, "chief_accountant"), (S.RETURNED, None, "returned"),
-     (S.APPROVED, None, "approved"), (S.WITHDRAWN, None, "withdrawn"),
+     (S.APPROVED, None, "approved"), (S.REJECTED, None, "rejected"),
+     (S.WITHDRAWN, None, "withdrawn"),
      (S.CLOSED, None, "closed")],
 )  # fmt: skip
 def test_a_registers_stage_follows_its_state(status, at, expected):
@@ -87,7 +88,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def registers_section(drop: str = "") -> str:
-    register = [*ROUTE, "returned", "approved", "withdrawn", "closed"]
+    register = [*ROUTE, "returned", "approved", "rejected", "withdrawn", "closed"]
     payment = [*ROUTE, "approved", "rejected", "withdrawn", "missed", "returned"]
     return (
         '[bitrix24]\nwebhook_url = "https://b24.example/rest/1/s/"\n'
