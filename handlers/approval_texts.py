@@ -189,10 +189,6 @@ def dialog_lost() -> str:
     return _("Не нашёл, к какому реестру это относится. Откройте карточку реестра снова.")
 
 
-def card_changed() -> str:
-    return _("Реестр изменился, пока вы подтверждали. Проверьте карточку ещё раз.")
-
-
 def resubmitted(register_id: int) -> str:
     return _("Реестр №{id} снова отправлен на согласование.").format(id=register_id)
 

@@ -7,17 +7,16 @@ card edits go through ``card_editor`` (one at a time per message, newest wins, f
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from domain.errors import DomainError
 from domain.register_approval import Decision
+from handlers import approval_accountant as accountant
 from handlers import approval_keyboards as keyboards
 from handlers import approval_texts as texts
 from handlers import approval_views as views
@@ -26,13 +25,12 @@ from handlers.approval_dialogs import (
     reject_reason_typed,
     remember,
     return_reason_typed,
-    start_dialog,
 )
+from handlers.approval_tap import Tap
 from handlers.card_editor import CardEditor
 from handlers.filters import members_only
 from handlers.states import ApprovalDialog
-from services.approval_ports import Card, Notice, NoticeSender
-from services.approvals import ApprovalCases
+from services.approval_ports import NoticeSender
 from services.ports import PersonView
 from services.usecases import UseCases
 
@@ -51,56 +49,6 @@ def router() -> Router:
     return r
 
 
-@dataclass(frozen=True)
-class _Tap:
-    """One tap on a card: who, on which register, item and page, and what to call."""
-
-    query: CallbackQuery
-    person: PersonView
-    usecases: UseCases
-    state: FSMContext
-    notices: NoticeSender | None
-    editor: CardEditor
-    register_id: int
-    item_id: int = 0
-    page: int = 0
-    version: int = 0
-
-    @property
-    def cases(self) -> ApprovalCases:
-        return self.usecases.approvals
-
-    @property
-    def screen(self) -> tuple[int, int] | None:
-        """The card's chat and message: taps batched together share one render per card."""
-        message = self.query.message
-        return (message.chat.id, message.message_id) if message is not None else None
-
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        await self.query.answer(views.alert(text) if text else None, show_alert=alert)
-
-    async def show(self, card: Card | None) -> None:
-        if card is None:
-            card = await self.cases.open_card(self.person, self.register_id, self.page)
-        await self.edit(*keyboards.screen(card, self.person), version=card.version)
-
-    async def edit(
-        self, text: str, markup: InlineKeyboardMarkup | None, *, version: int | None = None
-    ) -> None:
-        if isinstance(self.query.message, Message):
-            await self.editor.edit(self.query.message, text, markup, version)
-
-    async def tell(self, notices: Sequence[Notice]) -> None:
-        if self.notices is not None and notices:
-            await self.notices.deliver(notices)
-
-    async def wait_for_text(self, dialog: State, **extra: int) -> None:
-        """The next message of this person is the text ``dialog`` asks for."""
-        assert dialog.state is not None
-        message, register_id, page = self.query.message, self.register_id, self.page
-        await start_dialog(self.state, dialog.state, message, register_id, page, **extra)
-
-
 async def card_tapped(
     query: CallbackQuery,
     *,
@@ -114,7 +62,7 @@ async def card_tapped(
 ) -> None:
     if raw_state in _DIALOGS:  # a tap anywhere ends a pending «write the reason»
         await state.clear()
-    tap = _Tap(query, person, usecases, state, notice_sender, card_editor,
+    tap = Tap(query, person, usecases, state, notice_sender, card_editor,
                callback_data.register_id, callback_data.item_id, callback_data.page,
                callback_data.version)  # fmt: skip
     await _guarded(tap, _VERBS[callback_data.verb])
@@ -131,7 +79,7 @@ async def reason_picked(
     notice_sender: NoticeSender | None = None,
 ) -> None:
     data = callback_data
-    tap = _Tap(query, person, usecases, state, notice_sender, card_editor, data.register_id,
+    tap = Tap(query, person, usecases, state, notice_sender, card_editor, data.register_id,
                data.item_id, data.page)  # fmt: skip
     if data.reason is QuickReason.OTHER:
         await _guarded(tap, _ask_reject_reason)
@@ -139,7 +87,7 @@ async def reason_picked(
         await _guarded(tap, _quick_reject(views.QUICK_REASONS[data.reason]))
 
 
-async def _guarded(tap: _Tap, move: Callable[[_Tap], Awaitable[None]]) -> None:
+async def _guarded(tap: Tap, move: Callable[[Tap], Awaitable[None]]) -> None:
     """A refused move is answered with its reason, and the card shows the present state."""
     try:
         await move(tap)
@@ -152,12 +100,12 @@ async def _guarded(tap: _Tap, move: Callable[[_Tap], Awaitable[None]]) -> None:
 # --- the moves ---------------------------------------------------------------------------
 
 
-async def _show(tap: _Tap) -> None:
+async def _show(tap: Tap) -> None:
     await tap.show(None)
     await tap.answer()
 
 
-async def _open(tap: _Tap) -> None:
+async def _open(tap: Tap) -> None:
     card = await tap.cases.open_card(tap.person, tap.register_id)
     await tap.answer()
     if isinstance(tap.query.message, Message):
@@ -166,7 +114,7 @@ async def _open(tap: _Tap) -> None:
         await remember(tap.usecases, tap.person, tap.register_id, sent)
 
 
-async def _approve(tap: _Tap) -> None:
+async def _approve(tap: Tap) -> None:
     outcome = await tap.cases.decide(
         tap.person, tap.register_id, tap.item_id, Decision.APPROVE, page=tap.page,
         screen=tap.screen,
@@ -175,7 +123,7 @@ async def _approve(tap: _Tap) -> None:
     await tap.show(outcome.card)
 
 
-async def _still_deciding(tap: _Tap) -> bool:
+async def _still_deciding(tap: Tap) -> bool:
     """Before a dialog starts: may the person still decide? If not, say why and refresh."""
     card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
     if not keyboards.deciding(card):
@@ -184,7 +132,7 @@ async def _still_deciding(tap: _Tap) -> bool:
     return keyboards.deciding(card)
 
 
-async def _reject(tap: _Tap) -> None:
+async def _reject(tap: Tap) -> None:
     if not await _still_deciding(tap):
         return
     item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
@@ -193,10 +141,10 @@ async def _reject(tap: _Tap) -> None:
                    keyboards.reason_picker(tap.register_id, tap.item_id, tap.page))  # fmt: skip
 
 
-def _quick_reject(reason: str) -> Callable[[_Tap], Awaitable[None]]:
+def _quick_reject(reason: str) -> Callable[[Tap], Awaitable[None]]:
     """❌ with a quick reason: one tap."""
 
-    async def reject(tap: _Tap) -> None:
+    async def reject(tap: Tap) -> None:
         outcome = await tap.cases.decide(
             tap.person, tap.register_id, tap.item_id, Decision.REJECT, reason=reason,
             page=tap.page, screen=tap.screen,
@@ -207,7 +155,7 @@ def _quick_reject(reason: str) -> Callable[[_Tap], Awaitable[None]]:
     return reject
 
 
-async def _ask_reject_reason(tap: _Tap) -> None:
+async def _ask_reject_reason(tap: Tap) -> None:
     item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
     await tap.wait_for_text(ApprovalDialog.reject_reason, item_id=item.id, position=item.position)
     await tap.answer()
@@ -215,14 +163,14 @@ async def _ask_reject_reason(tap: _Tap) -> None:
                    keyboards.back_to_card(tap.register_id, tap.page))  # fmt: skip
 
 
-async def _info(tap: _Tap) -> None:
+async def _info(tap: Tap) -> None:
     item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
     await tap.answer()
     await tap.edit(views.details(item, tap.register_id),
                    keyboards.back_to_list(tap.register_id, tap.page))  # fmt: skip
 
 
-async def _rest(tap: _Tap) -> None:
+async def _rest(tap: Tap) -> None:
     preview = await tap.cases.preview_rest(tap.person, tap.register_id)
     if not preview.count:
         await tap.answer(texts.nothing_left())
@@ -233,13 +181,13 @@ async def _rest(tap: _Tap) -> None:
                    keyboards.confirm_rest(preview, tap.page))  # fmt: skip
 
 
-async def _rest_confirmed(tap: _Tap) -> None:
+async def _rest_confirmed(tap: Tap) -> None:
     outcome = await tap.cases.approve_rest(tap.person, tap.register_id, tap.version, tap.page)
     await tap.answer(texts.rest_approved())
     await tap.show(outcome.card)
 
 
-async def _send_on(tap: _Tap) -> None:
+async def _send_on(tap: Tap) -> None:
     outcome = await tap.cases.send_on(tap.person, tap.register_id)
     card = outcome.card
     await tap.answer(texts.sent_on(card) if card else None)
@@ -247,7 +195,7 @@ async def _send_on(tap: _Tap) -> None:
     await tap.tell(outcome.notices)
 
 
-async def _ask_return_reason(tap: _Tap) -> None:
+async def _ask_return_reason(tap: Tap) -> None:
     if not await _still_deciding(tap):
         return
     await tap.wait_for_text(ApprovalDialog.return_reason)
@@ -256,41 +204,7 @@ async def _ask_return_reason(tap: _Tap) -> None:
                    keyboards.back_to_card(tap.register_id, tap.page))  # fmt: skip
 
 
-async def _withdraw_item(tap: _Tap) -> None:
-    outcome = await tap.cases.withdraw(tap.person, tap.register_id, [tap.item_id])
-    await tap.answer(texts.item_withdrawn())
-    await tap.show(outcome.card)
-    await tap.tell(outcome.notices)
-
-
-async def _ask_withdraw(tap: _Tap) -> None:
-    card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
-    await tap.answer()
-    await tap.edit(texts.confirm_withdraw(card), keyboards.confirm_withdraw(card))
-
-
-async def _withdraw_confirmed(tap: _Tap) -> None:
-    card = await tap.cases.open_card(tap.person, tap.register_id, tap.page)
-    if card.version != tap.version:
-        await tap.answer(texts.card_changed(), alert=True)
-        await tap.show(card)
-        return
-    outcome = await tap.cases.withdraw(tap.person, tap.register_id, None)
-    await tap.answer(texts.register_withdrawn(tap.register_id))
-    await tap.show(outcome.card)
-    await tap.tell(outcome.notices)
-
-
-async def _resubmit(tap: _Tap) -> None:
-    outcome = await tap.cases.resubmit(tap.person, tap.register_id)
-    await tap.answer(texts.resubmitted(tap.register_id))
-    await tap.show(outcome.card)
-    if isinstance(tap.query.message, Message):  # this message is now the accountant's card
-        await remember(tap.usecases, tap.person, tap.register_id, tap.query.message)
-    await tap.tell(outcome.notices)
-
-
-_VERBS: dict[CardVerb, Callable[[_Tap], Awaitable[None]]] = {
+_VERBS: dict[CardVerb, Callable[[Tap], Awaitable[None]]] = {
     CardVerb.OPEN: _open,
     CardVerb.SHOW: _show,
     CardVerb.APPROVE: _approve,
@@ -300,8 +214,8 @@ _VERBS: dict[CardVerb, Callable[[_Tap], Awaitable[None]]] = {
     CardVerb.REST_OK: _rest_confirmed,
     CardVerb.SEND_ON: _send_on,
     CardVerb.RETURN: _ask_return_reason,
-    CardVerb.WITHDRAW_ITEM: _withdraw_item,
-    CardVerb.WITHDRAW_ASK: _ask_withdraw,
-    CardVerb.WITHDRAW_OK: _withdraw_confirmed,
-    CardVerb.RESUBMIT: _resubmit,
+    CardVerb.WITHDRAW_ITEM: accountant.withdraw_item,
+    CardVerb.WITHDRAW_ASK: accountant.ask_withdraw,
+    CardVerb.WITHDRAW_OK: accountant.withdraw_confirmed,
+    CardVerb.RESUBMIT: accountant.resubmit,
 }

@@ -9,7 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.register_approval import RegisterStatus
+from handlers import approval_texts
 from handlers import register_views as views
+from handlers.approval_callbacks import CardTap, CardVerb
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
 from services.register_ports import DealerCenterRef, RegisterSummary
 
@@ -25,7 +27,13 @@ def dc_choices(choices: Sequence[DealerCenterRef]) -> InlineKeyboardMarkup:
 
 
 def draft_card(summary: RegisterSummary) -> InlineKeyboardMarkup | None:
-    """«Отправить на согласование», «Изменить дату оплаты», «Отменить» — drafts only."""
+    """«Отправить на согласование», «Изменить дату оплаты», «Отменить» for a draft; once
+    sent, «Открыть реестр»: the accountant's own card, where they follow the register and
+    may withdraw it or some of its payments."""
+    if summary.status is RegisterStatus.IN_APPROVAL:
+        tap = CardTap(verb=CardVerb.OPEN, register_id=summary.id)
+        button = InlineKeyboardButton(text=approval_texts.open_button(), callback_data=tap.pack())
+        return InlineKeyboardMarkup(inline_keyboard=[[button]])
     if summary.status is not RegisterStatus.DRAFT:
         return None
     builder = InlineKeyboardBuilder()

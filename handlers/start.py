@@ -50,14 +50,25 @@ APPROVER_ROLES = (
 )
 
 
-async def show_menu(message: Message, person: PersonView) -> None:
-    await message.answer(views.menu_text(person), reply_markup=main_menu(person))
+async def show_menu(message: Message, person: PersonView, usecases: UseCases) -> None:
+    waiting = await decides_registers(person, usecases)
+    await message.answer(views.menu_text(person), reply_markup=main_menu(person, waiting))
 
 
-def main_menu(person: PersonView) -> InlineKeyboardMarkup:
-    """The main menu: registers waiting for an approver first, then memos (anyone may
-    write one), then admin and help."""
-    rows = [[approval_keyboards.menu_waiting_button()]] if person.has(*APPROVER_ROLES) else []
+async def decides_registers(person: PersonView, usecases: UseCases) -> bool:
+    """Whether registers may wait for this person: they hold an approver role, or stand in
+    today for an absent person who does (PRODUCT §2, substitutes)."""
+    if person.has(*APPROVER_ROLES):
+        return True
+    stands_in_for = await usecases.approvals.waiting.stands_in_for(person)
+    return any(role in stands_in_for for role in APPROVER_ROLES)
+
+
+def main_menu(person: PersonView, waiting: bool) -> InlineKeyboardMarkup:
+    """The main menu: registers waiting for an approver first (``waiting``: the person
+    decides registers, see `decides_registers`), then memos (anyone may write one), then
+    admin and help."""
+    rows = [[approval_keyboards.menu_waiting_button()]] if waiting else []
     rows += memo_keyboards.memo_menu_buttons()
     rows += keyboards.main_menu(person).inline_keyboard
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -68,22 +79,25 @@ async def start_with_invite(
 ) -> None:
     assert message.from_user is not None
     if person is not None and person.active:
-        await show_menu(message, person)
+        await show_menu(message, person, usecases)
         return
     linked = await usecases.link_by_invite(message.from_user.id, command.args or "")
     await message.answer(views.linked(linked), reply_markup=ReplyKeyboardRemove())
-    await show_menu(message, linked)
+    await show_menu(message, linked, usecases)
 
 
 async def start(
-    message: Message, person: PersonView | None, i18n_core: I18n | None = None
+    message: Message,
+    person: PersonView | None,
+    usecases: UseCases,
+    i18n_core: I18n | None = None,
 ) -> None:
     if person is None:
         await message.answer(views.how_to_link(), reply_markup=keyboards.share_phone())
     elif not person.active:
         await message.answer(views.deactivated())
     else:
-        await show_menu(message, person)
+        await show_menu(message, person, usecases)
         if i18n_core is not None and message.bot is not None:
             await menu_for_chat(message.bot, i18n_core, message.chat.id, person.language)
 
@@ -92,22 +106,24 @@ async def show_help(message: Message) -> None:
     await message.answer(views.help_text())
 
 
-async def cancel(message: Message, state: FSMContext, person: PersonView | None) -> None:
+async def cancel(
+    message: Message, state: FSMContext, person: PersonView | None, usecases: UseCases
+) -> None:
     await state.clear()
-    await start(message, person)
+    await start(message, person, usecases)
 
 
 async def contact_shared(message: Message, person: PersonView | None, usecases: UseCases) -> None:
     assert message.from_user is not None and message.contact is not None
     if person is not None and person.active:
-        await show_menu(message, person)
+        await show_menu(message, person, usecases)
         return
     contact = message.contact
     linked = await usecases.link_by_contact(
         message.from_user.id, contact.user_id, contact.phone_number
     )
     await message.answer(views.linked(linked), reply_markup=ReplyKeyboardRemove())
-    await show_menu(message, linked)
+    await show_menu(message, linked, usecases)
 
 
 async def menu_help(query: CallbackQuery) -> None:

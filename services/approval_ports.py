@@ -36,6 +36,15 @@ class RegisterContext:
     payment_date: date
     accountants: tuple[str, ...] = ()
 
+    def held_by(self, stage: Stage, person: PersonView) -> bool:
+        """Whether ``stage`` of this register is ``person``'s by position: they direct its
+        DC or its department, or hold the stage's company role (absences aside)."""
+        if stage is Stage.DC_DIRECTOR:
+            return person.code == self.dc_director
+        if stage is Stage.DEPARTMENT_DIRECTOR:
+            return person.code == self.department_director
+        return stage.role in person.roles
+
 
 @dataclass(frozen=True)
 class ItemRecord:
@@ -153,7 +162,8 @@ class Notice:
 
     ``kind``: «card» — the register now waits for ``person``: send them its card;
     «rejected» — items of the accountant's register were rejected (``items`` with reasons);
-    «approved» — the accountant's register passed its route; «returned» — it came back to
+    «approved» — the accountant's register passed its route; «rejected_all» — its route
+    ended with no payment approved; «returned» — it came back to
     the accountant (``reason``); «withdrawn» — the accountant pulled it or some items;
     «refresh» — every stored card of the register except ``person``'s is out of date.
     """

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.approval_ports import ApprovalUowFactory
-from services.approvals.base import ApprovalRules, CutoffPassed
+from services.approvals.base import ApprovalRules, CutoffPassed, StaleConfirmation
 from services.approvals.batching import DecideItem, DecideItems
 from services.approvals.decisions import (
     ApproveRest,
     PreviewApproveRest,
     RestPreview,
     SendOn,
-    StaleConfirmation,
 )
 from services.approvals.reading import ItemDetails, OpenCard, RememberCard, WaitingForMe
 from services.approvals.routing import (

@@ -8,14 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from domain.calendar import CutoffPolicy
-from domain.register_approval import Event, Item, RegisterApproval, RegisterStatus
+from domain.register_approval import RegisterApproval, RegisterStatus
 from domain.register_route import (
-    HOME_CURRENCY,
     ActingAs,
     RoutePolicy,
     decides_items,
     resolve_actor,
-    stages_of,
 )
 from domain.roles import Role
 from services.approval_ports import (
@@ -25,10 +23,10 @@ from services.approval_ports import (
     CardScope,
     Notice,
     RegisterContext,
-    RegisterRecord,
 )
+from services.approvals.records import audit_entry, build_approval
 from services.errors import NotAllowed
-from services.ports import AuditEvent, Clock, PersonView
+from services.ports import Clock, PersonView
 from services.register_mirror import RegisterMirror
 from services.registers.model import RegisterNotFound
 
@@ -49,6 +47,19 @@ class ApprovalRules:
     cutoff: CutoffPolicy
     page_size: int = 6
     mirror: RegisterMirror | None = None
+
+
+class StaleConfirmation(NotAllowed):
+    """A confirmation («Одобрить все оставшиеся», «Отозвать реестр») was given on a card
+    that has changed since."""
+
+
+def require_version(loaded: Loaded, expected_version: int) -> None:
+    """Checked under the register's lock, so nothing changes between check and move."""
+    if loaded.approval.version != expected_version:
+        raise StaleConfirmation(
+            "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
+        )
 
 
 class CutoffPassed(NotAllowed):
@@ -124,7 +135,7 @@ class ApprovalUseCase:
             raise CutoffPassed("Срок согласования прошёл: решения по этому реестру закрыты.")
         if loaded.acting is None:
             approval.ensure_open()
-            raise NotAllowed("Реестр ушёл дальше: решение на этом этапе принимает другой человек.")
+            raise NotAllowed(_why_not_yours(loaded, actor))
         return loaded.acting
 
     def _require_accountant(
@@ -164,7 +175,9 @@ class ApprovalUseCase:
         now = self._clock.now()
         await uow.approvals.save(loaded.approval, now)
         register_id = loaded.approval.id
-        await uow.audit.append_many([_audit(register_id, e) for e in loaded.approval.events], now)
+        await uow.audit.append_many(
+            [audit_entry(register_id, e) for e in loaded.approval.events], now
+        )
         if self._rules.mirror is not None:
             await self._rules.mirror.record(uow, loaded.approval, loaded.context, now)
 
@@ -242,57 +255,12 @@ class ApprovalUseCase:
         return [replace(notice, person=p) for p in people if p.active]
 
 
-def _audit(register_id: int, event: Event) -> AuditEvent:
-    new: dict[str, object] = {}
-    old: dict[str, object] = {}
-    if event.item_id is not None:
-        new["item_id"] = old["item_id"] = event.item_id
-    if event.stage is not None:
-        new["stage"] = str(event.stage)
-    if event.new is not None:
-        new["value"] = str(event.new)
-    if event.old is not None:
-        old["value"] = str(event.old)
-    return AuditEvent(
-        actor=event.actor,
-        action=event.action,
-        entity_type="register",
-        entity_id=str(register_id),
-        on_behalf_of=event.on_behalf_of,
-        old=old or None,
-        new=new or None,
-        reason=event.reason,
-    )
-
-
-def build_approval(record: RegisterRecord, policy: RoutePolicy) -> RegisterApproval:
-    """The aggregate from storage. A draft takes its DC's route from the policy now; a
-    submitted register keeps the route it was submitted with."""
-    route = record.route or policy.route_for(record.dc_code)
-    # Two possible answers; worked out once, not per item of a register of hundreds.
-    stages = {ceo: stages_of(route, goes_to_ceo=ceo) for ceo in (False, True)}
-    items = [
-        Item(
-            id=r.id,
-            position=r.position,
-            amount=r.amount,
-            status=r.status,
-            stages=stages[r.over_threshold or r.currency != HOME_CURRENCY],
-            decision=r.decision,
-            decided_by=r.decided_by,
-            reason=r.reason,
-            on_behalf_of=r.on_behalf_of,
-            currency=r.currency,
-        )
-        for r in record.items
-    ]
-    stage_index = route.index(record.stage) if record.stage in route else None
-    return RegisterApproval(
-        id=record.id,
-        status=record.status,
-        route=route,
-        items=items,
-        stage_index=stage_index,
-        round=record.round,
-        version=record.version,
-    )
+def _why_not_yours(loaded: Loaded, actor: PersonView) -> str:
+    """Why a viewer may not decide: «ушёл дальше» only when this round passed a stage that is
+    theirs by position (a stale card's tap; who decided it would take a query)."""
+    approval = loaded.approval
+    assert approval.stage is not None
+    passed = approval.route[: approval.route.index(approval.stage)]
+    if any(loaded.context.held_by(stage, actor) for stage in passed):
+        return "Реестр ушёл дальше: решение на этом этапе принимает другой человек."
+    return f"Решение на этапе «{approval.stage.role.title_ru}» принимает другой человек."

@@ -11,13 +11,8 @@ from decimal import Decimal
 from domain.register_approval import Item, ItemStatus, RegisterStatus
 from domain.register_route import HOME_CURRENCY
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
-from services.approvals.base import ApprovalUseCase, Loaded
-from services.errors import NotAllowed
+from services.approvals.base import ApprovalUseCase, Loaded, require_version
 from services.ports import PersonView
-
-
-class StaleConfirmation(NotAllowed):
-    """«Одобрить все оставшиеся» was confirmed on a card that has changed since."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +52,7 @@ class ApproveRest(ApprovalUseCase):
         async with self._uow() as uow:
             loaded = await self._load(uow, register_id, actor, lock=True)
             acting = self._require_acting(loaded, actor)
-            if loaded.approval.version != expected_version:
-                raise StaleConfirmation(
-                    "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
-                )
+            require_version(loaded, expected_version)
             approved = loaded.approval.approve_rest(acting)
             if approved:
                 await self._record(uow, loaded, actor)

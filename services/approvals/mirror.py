@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from services.approval_ports import ApprovalUnitOfWork
-from services.approvals.base import ApprovalRules, ApprovalUseCase, build_approval
+from services.approvals.base import ApprovalRules, ApprovalUseCase
+from services.approvals.records import build_approval
 from services.outbox_ports import NewOutboxMessage
 from services.register_mirror import MirrorState, RegisterMirror
 

@@ -3,6 +3,8 @@ waiting for them; and where their card message is, to edit it in place later."""
 
 from __future__ import annotations
 
+from domain.register_route import resolve_actor
+from domain.roles import Role
 from services.approval_ports import Card, CardItem, CardMessage, WaitingRegister
 from services.approvals.base import ApprovalUseCase
 from services.errors import NotAllowed
@@ -59,6 +61,22 @@ class WaitingForMe(ApprovalUseCase):
                     )
                 )
         return waiting
+
+    async def stands_in_for(self, actor: PersonView) -> frozenset[Role]:
+        """The roles of the active people ``actor`` stands in for today (their substitute
+        while they are away, chains followed): whoever is anyone's substitute may find
+        registers here even with no approver role of their own (PRODUCT §2)."""
+        today = self._today()
+        async with self._uow() as uow:
+            subs = await uow.approvals.substitutes(today)
+            absent = sorted(
+                s.person
+                for s in subs
+                if s.person != actor.code
+                and resolve_actor(actor.code, [s.person], subs, today) is not None
+            )
+            people = await uow.approvals.people(absent) if absent else []
+        return frozenset(role for person in people if person.active for role in person.roles)
 
 
 class RememberCard(ApprovalUseCase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.register_approval import RegisterStatus
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
-from services.approvals.base import ApprovalUseCase, Loaded
+from services.approvals.base import ApprovalUseCase, Loaded, require_version
 from services.ports import PersonView
 from services.registers.model import PaymentDateRefused, RegisterChanged, RegisterNotDraft
 
@@ -86,11 +86,19 @@ class WithdrawRegister(ApprovalUseCase):
     the cutoff; the approvers' cards are refreshed."""
 
     async def __call__(
-        self, actor: PersonView, register_id: int, item_ids: list[int] | None = None
+        self,
+        actor: PersonView,
+        register_id: int,
+        item_ids: list[int] | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> Outcome:
+        """``expected_version``: the version of the card the withdrawal was confirmed on."""
         async with self._uow() as uow:
             loaded = await self._load(uow, register_id, actor, lock=True)
             self._require_accountant(loaded, actor)
+            if expected_version is not None:
+                require_version(loaded, expected_version)
             stage_before = loaded.approval.stage
             loaded.approval.withdraw(actor.code, item_ids)
             await self._record(uow, loaded, actor)

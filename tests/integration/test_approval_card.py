@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.register_approval import Decision, RegisterStatus
 from domain.register_route import RoutePolicy
-from services.approvals.base import build_approval
+from services.approvals.records import build_approval
 from tests.integration import test_register_approval as route_tests
 from tests.integration.test_register_approval import (
     EKB,

@@ -11,9 +11,11 @@ import pytest
 from domain.register_approval import ApprovalError, Decision
 from services.approval_ports import Outcome
 from services.approvals import DecideItems
+from services.errors import NotAllowed
 from tests.integration.test_register_approval import (
     EKB,
     IVANOVA,
+    NOT_YOURS_AT_DC,
     SIDOROV,
     Office,
     _audit_count,
@@ -94,5 +96,5 @@ async def test_a_batch_refused_for_the_person_refuses_every_tap_and_changes_noth
         *(decide(ivanova, register_id, item.id, Decision.APPROVE) for item in items),
         return_exceptions=True,
     )
-    assert all(isinstance(r, Exception) and "другой человек" in str(r) for r in results)
+    assert all(isinstance(r, NotAllowed) and r.message == NOT_YOURS_AT_DC for r in results)
     assert await _decisions(database) == 0

@@ -31,6 +31,9 @@ from tests.conftest import FIXTURES
 EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
 NSK = (FIXTURES / "registers" / "nsk-lexus_2026-11-30.txt").read_bytes()
 THRESHOLD = Decimal("1000000")
+# Refusals of a tap on ✅ / ❌ by someone who does not decide at the current stage.
+NOT_YOURS_AT_DC = "Решение на этапе «Директор дилерского центра» принимает другой человек."
+MOVED_ON = "Реестр ушёл дальше: решение на этом этапе принимает другой человек."
 
 
 @dataclass
@@ -150,13 +153,38 @@ async def test_refusals_change_nothing(office: Office, database):
     item = (await all_items(office, register_id, SIDOROV))[0]
     with pytest.raises(ApprovalError, match="причину"):
         await cases.approvals.decide(sidorov, register_id, item.id, Decision.REJECT, reason=" ")
-    glavbuh = await office.who(GLAVBUH)
-    with pytest.raises(NotAllowed, match="другой человек"):
+    glavbuh = await office.who(GLAVBUH)  # his stage comes next: nothing has moved yet
+    with pytest.raises(NotAllowed) as early:
         await cases.approvals.decide(glavbuh, register_id, item.id, Decision.APPROVE)
+    assert early.value.message == NOT_YOURS_AT_DC
     await pass_stage(office, register_id, SIDOROV)
-    with pytest.raises(NotAllowed, match="ушёл дальше"):
+    with pytest.raises(NotAllowed) as stale:  # a tap on the director's card of his stage
         await cases.approvals.decide(sidorov, register_id, item.id, Decision.REJECT, reason="x")
+    assert stale.value.message == MOVED_ON
     assert await _decisions(database) == 24
+
+
+async def test_a_tap_before_the_stage_reaches_you_says_whose_it_is_and_changes_nothing(
+    office: Office, database
+):
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    sidorov = await office.who(SIDOROV)
+    before = await office.cases.approvals.open_card(sidorov, register_id)
+    item = before.items[0]
+    for telegram_id in (IVANOVA, GLAVBUH, FINDIR):  # the accountant; later stages' approvers
+        person = await office.who(telegram_id)
+        with pytest.raises(NotAllowed) as refused:
+            await office.cases.approvals.decide(person, register_id, item.id, Decision.APPROVE)
+        assert refused.value.message == NOT_YOURS_AT_DC
+    after = await office.cases.approvals.open_card(sidorov, register_id)
+    assert (after.version, after.undecided) == (before.version, before.at_stage_count)
+    assert await _decisions(database) == 0
+    assert await _audit_count(database, "register.item.decided") == 0
+    await pass_stage(office, register_id, SIDOROV)  # now at the chief accountant's stage
+    findir = await office.who(FINDIR)
+    with pytest.raises(NotAllowed) as refused:
+        await office.cases.approvals.decide(findir, register_id, item.id, Decision.APPROVE)
+    assert refused.value.message.startswith("Решение на этапе «Главный бухгалтер»")
 
 
 async def test_a_double_tap_and_concurrent_taps_make_one_decision(office: Office, database):

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from handlers import register_keyboards as keyboards
 from handlers import register_views as views
+from handlers.approval_callbacks import CardTap, CardVerb
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
 from services.register_ports import (
     CategoryTotal,
@@ -94,7 +95,13 @@ def test_callback_data_fits_in_64_bytes_and_buttons_depend_on_the_status() -> No
     assert all(len(data.encode()) <= 64 for data in packed)
     markup = keyboards.draft_card(draft)
     assert markup is not None and len(markup.inline_keyboard) == 3
-    assert keyboards.draft_card(summary(status=RegisterStatus.IN_APPROVAL)) is None
+    sent = keyboards.draft_card(summary(status=RegisterStatus.IN_APPROVAL))
+    assert sent is not None and [[b.text for b in row] for row in sent.inline_keyboard] == [
+        ["📋 Открыть реестр"]
+    ]  # the accountant's way to their card: to follow the register or withdraw it
+    assert CardTap.unpack(sent.inline_keyboard[0][0].callback_data or "").verb is CardVerb.OPEN
+    for status in (RegisterStatus.CANCELLED, RegisterStatus.WITHDRAWN):
+        assert keyboards.draft_card(summary(status=status)) is None
     days = keyboards.date_choices(draft, [date(2026, 11, 30), date(2026, 12, 1)])
     assert days.inline_keyboard[0][0].text == "• Пн 30.11 •"
     assert DraftDate.unpack(days.inline_keyboard[0][1].callback_data or "").payment_date == date(
