@@ -128,27 +128,41 @@ def header(card: Card, small: bool = False) -> list[str]:
         lines.append(_("В другой валюте: <b>{count}</b> — в суммы в ₽ не входят").format(
             count=card.foreign_count))  # fmt: skip
     if card.acting_for:
-        lines.append(_("Вы решаете за <code>{code}</code>").format(
-            code=esc(card.acting_for, 24 if small else 60)))  # fmt: skip
+        lines.append(_("Вы решаете за: {name}.").format(
+            name=esc(card.acting_for, 24 if small else 60)))  # fmt: skip
     state = state_line(card)
     return [*lines, "", state] if state else lines
 
 
 def cutoff_line(card: Card) -> str:
-    """«⏰ Отсечка 14:00 МСК = 16:00 по вашему времени, осталось 2 ч 5 мин»."""
+    """«⏰ Отсечка 14:00 МСК = 16:00 по вашему времени, осталось 2 ч 5 мин»: in the head
+    office's time (``schedule.timezone``) and, where it differs, the viewer's."""
     now = card.as_of or datetime.now(UTC)
     left = time_left(now, card.cutoff_at)
-    moscow = format_local(card.cutoff_at, MOSCOW)
+    office_zone = _zone(card.office_timezone)
+    office = format_local(card.cutoff_at, office_zone)
     mine = format_local(card.cutoff_at, _zone(card.viewer_timezone))
-    pattern = "%H:%M" if moscow.date() == format_local(now, MOSCOW).date() else "%d.%m %H:%M"
-    at = moscow.strftime(pattern)
+    same_day = office.date() == format_local(now, office_zone).date()
+    at = f"{office:%H:%M} " if same_day else f"{office:%d.%m %H:%M} "
+    at += zone_label(office_zone, office)
     if not left:
-        return _("⏰ Отсечка {at} МСК — срок прошёл").format(at=at)
-    if mine.utcoffset() == moscow.utcoffset():
-        return _("⏰ Отсечка {at} МСК, осталось {left}").format(at=at, left=time_left_text(left))
-    return _("⏰ Отсечка {at} МСК = {mine} по вашему времени, осталось {left}").format(
+        return _("⏰ Отсечка {at} — срок прошёл").format(at=at)
+    if mine.utcoffset() == office.utcoffset():
+        return _("⏰ Отсечка {at}, осталось {left}").format(at=at, left=time_left_text(left))
+    return _("⏰ Отсечка {at} = {mine} по вашему времени, осталось {left}").format(
         at=at, mine=mine.strftime("%H:%M"), left=time_left_text(left)
     )
+
+
+def zone_label(zone: ZoneInfo, moment: datetime) -> str:
+    """«МСК» for Moscow time, else the offset («UTC+5»)."""
+    if zone.key == MOSCOW.key:
+        return _("МСК")
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "+" if minutes >= 0 else "−"
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def state_line(card: Card) -> str | None:

@@ -150,10 +150,11 @@ class Card:
     cutoff_at: datetime
     viewer_timezone: str
     can_decide: bool
-    acting_for: str | None = None
+    acting_for: str | None = None  # the name of whom a substitute decides for
     note: str | None = None
     as_of: datetime | None = None  # when the card was read (the use case's clock)
     foreign_count: int = 0  # items in another currency, left out of the rouble totals
+    office_timezone: str = "Europe/Moscow"  # the head office's: the cutoff is told in it
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,9 @@ class ApprovalUseCase:
             scope, at_stage_only=in_approval, offset=page * size, limit=size
         )
         zone = await uow.approvals.timezone_of(viewer.id) or self._rules.cutoff.head_office_tz.key
+        behalf = loaded.acting.on_behalf_of if loaded.acting else None
+        if behalf is not None:  # a substitute's card names whom they decide for
+            behalf = next((p.full_name for p in await uow.approvals.people([behalf])), behalf)
         return Card(
             register_id=approval.id,
             version=approval.version,
@@ -216,8 +219,9 @@ class ApprovalUseCase:
             items=tuple(items),
             cutoff_at=self.cutoff_at(context),
             viewer_timezone=zone,
+            office_timezone=self._rules.cutoff.head_office_tz.key,
             can_decide=loaded.acting is not None and not self._cutoff_passed(loaded),
-            acting_for=loaded.acting.on_behalf_of if loaded.acting else None,
+            acting_for=behalf,
             as_of=self._clock.now(),
         )
 

@@ -232,7 +232,7 @@ async def test_a_substitute_decides_on_behalf_of_an_absent_director(office: Offi
     register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-kia")
     petrov = await office.who(PETROV)
     card = await office.cases.approvals.open_card(petrov, register_id)
-    assert card.can_decide and card.acting_for == "sokolov"
+    assert card.can_decide and card.acting_for == "Соколов Игорь Дмитриевич"
     waiting = await office.cases.approvals.waiting(petrov)
     assert [w.register_id for w in waiting] == [register_id]
     sokolov = await office.who(SOKOLOV)
