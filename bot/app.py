@@ -60,15 +60,18 @@ def make_dispatcher(
 ) -> Dispatcher:
     i18n = make_i18n()
     notifier = notifier or make_notifier(bot, app)
+    card_editor = CardEditor()  # the taps' and the notices' edits of cards take turns
     dp = Dispatcher(
         storage=make_storage(app),
         usecases=app.usecases,
         bot_username=bot_username,
         i18n_core=i18n,
         notifier=notifier,
-        notice_sender=TelegramNoticeSender(bot, app.usecases, i18n, pace=notifier.paced),
+        notice_sender=TelegramNoticeSender(
+            bot, app.usecases, i18n, pace=notifier.paced, card_editor=card_editor
+        ),
         memo_notice_sender=TelegramMemoNotices(bot, app.usecases, i18n),
-        card_editor=CardEditor(),
+        card_editor=card_editor,
     )
     dp.update.outer_middleware(OncePerUpdate(UpdateLedger(app.database), app.clock))
     dp.update.outer_middleware(WhoIsThis(app.usecases))

@@ -30,6 +30,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import DomainError
 from handlers import approval_keyboards as keyboards
 from handlers import approval_texts as texts
+from handlers.card_editor import CardEditor
 from services.approval_ports import CardMessage, Notice
 from services.ports import PersonView
 from services.usecases import UseCases
@@ -68,9 +69,12 @@ class TelegramNoticeSender:
         *,
         retries: int = 2,
         pace: Pace | None = None,
+        card_editor: CardEditor | None = None,
     ) -> None:
         self._bot, self._usecases, self._i18n, self._retries = bot, usecases, i18n, retries
         self._pace = pace
+        # The taps' editor: a refresh and a tap on one card take turns, the newest winning.
+        self._editor = card_editor or CardEditor()
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
@@ -168,10 +172,8 @@ class TelegramNoticeSender:
                      where.register_id, owner.code, error)  # fmt: skip
             return
         text, markup = keyboards.screen(card, owner)
-        edit = partial(
-            self._bot.edit_message_text, text=text, chat_id=where.chat_id,
-            message_id=where.message_id, reply_markup=markup, parse_mode=ParseMode.HTML,
-        )  # fmt: skip
+        edit = partial(self._editor.edit_at, self._bot, where.chat_id, where.message_id,
+                       text, markup, card.version)  # fmt: skip
         await self._call(where.chat_id, "card refresh", edit)
 
     async def _send(

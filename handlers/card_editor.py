@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot
+from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
@@ -76,8 +77,9 @@ class CardEditor:
 
         async def send(screen: Screen) -> object:
             return await bot.edit_message_text(
-                text=screen[0], chat_id=chat_id, message_id=message_id, reply_markup=screen[1]
-            )
+                text=screen[0], chat_id=chat_id, message_id=message_id,
+                reply_markup=screen[1], parse_mode=ParseMode.HTML,
+            )  # fmt: skip
 
         await self._edit((chat_id, message_id), send, (text, markup), version)
 

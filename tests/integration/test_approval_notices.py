@@ -1,6 +1,7 @@
 """The Telegram notice sender against the emulator: the accountant's notices arrive with
 their buttons, a person who blocked the bot is remembered as blocked while the others still
-get theirs, a person without Telegram is skipped, and flood control is waited out."""
+get theirs, a person without Telegram is skipped, flood control is waited out, and the
+others' cards are refreshed without ever overwriting a newer one."""
 
 from __future__ import annotations
 
@@ -22,17 +23,20 @@ from bot.i18n import make_i18n
 from domain.org import load_org_toml
 from domain.register_approval import Decision, ItemStatus
 from handlers.approval_notices import TelegramNoticeSender
+from handlers.card_editor import CardEditor
 from models.db import Database, create_database
 from models.migrate import upgrade_to_head
-from models.tables import TelegramLink
+from models.tables import DealerCenter, TelegramLink
 from models.uow import SqlUnitOfWork
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator
-from services.approval_ports import CardItem, Notice, RegisterContext
+from services.approval_ports import CardItem, CardMessage, Notice, RegisterContext
+from services.registers import DraftReady
 from services.usecases import UseCases
 from tests.conftest import FIXTURES, SetClock
 
 TOKEN = "778:notice-sender-test-token"
-IVANOVA, SMIRNOVA = 500033, 500030
+IVANOVA, SMIRNOVA, SIDOROV = 500033, 500030, 500022
+EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +132,44 @@ async def test_flood_control_is_waited_out_and_every_notice_arrives(usecases: Us
         await bot.session.close()
     assert len(got) == 5 and all("согласован" in m.text for m in got)
     assert took >= 0.9  # a burst of three, then one a second: Retry-After was honoured
+
+
+async def test_a_refresh_edits_the_others_cards_through_the_taps_editor(
+    usecases: UseCases, database: Database
+) -> None:
+    """After a move, everyone else's remembered card shows the register as it is now; the
+    edit goes through the card editor the taps use, so it never overwrites a newer card."""
+    ivanova, sidorov = await usecases.identify(IVANOVA), await usecases.identify(SIDOROV)
+    assert ivanova is not None and sidorov is not None
+    async with database.sessions() as session:
+        ekb = await session.scalar(
+            select(DealerCenter.id).where(DealerCenter.code == "ekb-toyota")
+        )
+    uploaded = await usecases.upload_register(ivanova, "ekb.xlsx", EKB, ekb)
+    assert isinstance(uploaded, DraftReady)
+    register_id = uploaded.summary.id
+    await usecases.approvals.submit(ivanova, register_id, uploaded.summary.version)
+    async with TelegramEmulator([TOKEN], flood_control=False) as emulator:
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.url)))
+        editor = CardEditor()
+        sender = TelegramNoticeSender(bot, usecases, card_editor=editor)
+        async with SandboxTelegramClient(emulator.url) as tg:
+            await tg.create_user("Иванова", user_id=IVANOVA)
+            await tg.user(IVANOVA).send_command("start")
+            old = await bot.send_message(IVANOVA, "старая карточка")
+            await usecases.approvals.cards(
+                CardMessage(register_id, ivanova.id, IVANOVA, old.message_id)
+            )
+            refresh = Notice("refresh", sidorov, register_id)
+            version = (await usecases.approvals.open_card(ivanova, register_id)).version
+            await editor.edit_at(bot, IVANOVA, old.message_id, "новее", None, version + 1)
+            await sender.deliver_now([refresh])  # an older card than the one shown: dropped
+            assert (await tg.user(IVANOVA).chat())[-1].text == "новее"
+            await sender.deliver_now([Notice("refresh", ivanova, register_id)])  # the actor's
+            assert (await tg.user(IVANOVA).chat())[-1].text == "новее"
+            fresh = TelegramNoticeSender(bot, usecases)  # a bot restarted: nothing shown yet
+            await fresh.deliver_now([refresh])
+            shown = (await tg.user(IVANOVA).chat())[-1]
+        await bot.session.close()
+    assert f"Реестр №{register_id}" in shown.text and "Не решено: 24" in shown.text
+    assert "<b>" not in shown.text  # sent as HTML, not as its source
