@@ -186,17 +186,21 @@ class ApprovalUseCase:
     async def _card(
         self, uow: ApprovalUnitOfWork, loaded: Loaded, viewer: PersonView, page: int
     ) -> Card:
-        """The viewer's card: header figures counted by the database and one page of items
-        (the stage's items while in approval, all of them afterwards)."""
+        """The viewer's card: header figures counted by the database and one page of items:
+        the stage's items while in approval, all of them afterwards, and all of them for the
+        register's accountant, who follows the whole register and may withdraw any payment
+        still alive or approved (not only those the current stage decides)."""
         approval, context = loaded.approval, loaded.context
         scope = self._scope(approval)
         tally = await uow.approvals.card_tally(scope)
-        in_approval = approval.status is RegisterStatus.IN_APPROVAL
+        accountant = loaded.acting is None and viewer.code in {
+            context.uploaded_by, *context.accountants}  # fmt: skip
+        at_stage = approval.status is RegisterStatus.IN_APPROVAL and not accountant
         size = self._rules.page_size
-        pages = max(1, -(-(tally.at_stage_count if in_approval else tally.item_count) // size))
+        pages = max(1, -(-(tally.at_stage_count if at_stage else tally.item_count) // size))
         page = min(max(page, 0), pages - 1)
         items = await uow.approvals.card_page(
-            scope, at_stage_only=in_approval, offset=page * size, limit=size
+            scope, at_stage_only=at_stage, offset=page * size, limit=size
         )
         zone = await uow.approvals.timezone_of(viewer.id) or self._rules.cutoff.head_office_tz.key
         behalf = loaded.acting.on_behalf_of if loaded.acting else None

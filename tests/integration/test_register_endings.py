@@ -1,15 +1,27 @@
 """How a register's route ends otherwise than approved (SQLite and PostgreSQL): every
 payment rejected ends the register rejected, and the accountant is told so; a withdrawal
-confirmed on a card that changed meanwhile withdraws nothing."""
+confirmed on a card that changed meanwhile withdraws nothing; the accountant follows, and
+may withdraw from, the whole register at any stage."""
 
 from __future__ import annotations
 
 import pytest
 
 from domain.register_approval import Decision, ItemStatus, RegisterStatus
+from domain.register_route import Stage
 from services.approvals import StaleConfirmation
 from tests.integration import test_register_approval as route_tests
-from tests.integration.test_register_approval import IVANOVA, SIDOROV, Office, all_items
+from tests.integration.test_register_approval import (
+    EKB,
+    FINDIR,
+    GENDIR,
+    GLAVBUH,
+    IVANOVA,
+    SIDOROV,
+    Office,
+    all_items,
+    pass_stage,
+)
 from tests.unit.registers.builders import HEADER_RU, payment, xlsx
 
 office = route_tests.office  # the fixture: the org and a way to submit a register
@@ -54,3 +66,29 @@ async def test_a_withdrawal_confirmed_on_a_stale_card_withdraws_nothing(office: 
         ivanova, register_id, None, expected_version=card.version
     )
     assert withdrawn.card.status is RegisterStatus.WITHDRAWN
+
+
+async def test_the_accountant_sees_every_payment_and_may_withdraw_an_approved_one(
+    office: Office,
+):
+    """At the general director's stage only the large payments wait; the accountant's card
+    still lists all of them, and a small one already approved can be pulled from the run."""
+    cases = office.cases
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    for approver in (SIDOROV, GLAVBUH, FINDIR):
+        await pass_stage(office, register_id, approver)
+    ivanova = await office.who(IVANOVA)
+    first = await cases.approvals.open_card(ivanova, register_id)
+    assert first.stage is Stage.GENERAL_DIRECTOR and not first.can_decide
+    seen = await all_items(office, register_id, IVANOVA)
+    assert len(seen) == first.item_count == 24
+    approved = [i for i in seen if i.status is ItemStatus.APPROVED]
+    assert len(approved) == 24 - first.at_stage_count
+    outcome = await cases.approvals.withdraw(ivanova, register_id, [approved[0].id])
+    assert outcome.card.status is RegisterStatus.IN_APPROVAL
+    assert outcome.card.stage is Stage.GENERAL_DIRECTOR
+    after = {i.id: i.status for i in await all_items(office, register_id, IVANOVA)}
+    assert after[approved[0].id] is ItemStatus.WITHDRAWN
+    gendir = await cases.approvals.open_card(await office.who(GENDIR), register_id)
+    assert gendir.can_decide and gendir.item_count == 24
+    assert len(await all_items(office, register_id, GENDIR)) == first.at_stage_count
