@@ -262,6 +262,14 @@ class ApprovalUseCase:
         people = await uow.approvals.people(sorted(c for c in codes if c))
         return [replace(notice, person=p) for p in people if p.active]
 
+    async def _notify_accountant(
+        self, uow: ApprovalUnitOfWork, context: RegisterContext, notice: Notice
+    ) -> list[Notice]:
+        """The accountant who sent the register; if they are no longer active, the DC's
+        active accountants, so that rejections and results always reach someone."""
+        told = await self._notify_people(uow, {context.uploaded_by}, notice)
+        return told or await self._notify_people(uow, set(context.accountants), notice)
+
 
 def _why_not_yours(loaded: Loaded, actor: PersonView) -> str:
     """Why a viewer may not decide: «ушёл дальше» only when this round passed a stage that is

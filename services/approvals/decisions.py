@@ -90,19 +90,18 @@ class SendOn(ApprovalUseCase):
         self, uow: ApprovalUnitOfWork, loaded: Loaded, actor: PersonView, rejected: set[int]
     ) -> list[Notice]:
         approval, context = loaded.approval, loaded.context
-        uploader = {context.uploaded_by}
         notices: list[Notice] = [Notice("refresh", actor, approval.id, context=context)]
         if rejected:
             told = tuple(
                 await uow.approvals.card_items(approval.id, approval.round, None, sorted(rejected))
             )
-            notices += await self._notify_people(
-                uow, uploader, Notice("rejected", actor, approval.id, told, context=context)
+            notices += await self._notify_accountant(
+                uow, context, Notice("rejected", actor, approval.id, told, context=context)
             )
         if approval.status in (RegisterStatus.APPROVED, RegisterStatus.REJECTED):
             kind = "approved" if approval.status is RegisterStatus.APPROVED else "rejected_all"
-            notices += await self._notify_people(
-                uow, uploader, Notice(kind, actor, approval.id, context=context)
+            notices += await self._notify_accountant(
+                uow, context, Notice(kind, actor, approval.id, context=context)
             )
         else:
             notices += await self._notify_stage(uow, loaded)

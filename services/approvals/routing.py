@@ -61,7 +61,7 @@ class ReturnRegister(ApprovalUseCase):
     ) -> list[Notice]:
         context = loaded.context
         told = Notice("returned", actor, loaded.approval.id, reason=reason, context=context)
-        notices = await self._notify_people(uow, {context.uploaded_by}, told)
+        notices = await self._notify_accountant(uow, context, told)
         return [Notice("refresh", actor, loaded.approval.id, context=context), *notices]
 
 

@@ -6,9 +6,11 @@ may withdraw from, the whole register at any stage."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from domain.register_approval import Decision, ItemStatus, RegisterStatus
 from domain.register_route import Stage
+from models.tables import Person
 from services.approvals import StaleConfirmation
 from tests.integration import test_register_approval as route_tests
 from tests.integration.test_register_approval import (
@@ -24,6 +26,7 @@ from tests.integration.test_register_approval import (
 )
 from tests.unit.registers.builders import HEADER_RU, payment, xlsx
 
+VOLKOVA, KUZNETSOV = 500031, 500020  # the msk-kia accountant who leaves, its director
 office = route_tests.office  # the fixture: the org and a way to submit a register
 
 
@@ -92,3 +95,24 @@ async def test_the_accountant_sees_every_payment_and_may_withdraw_an_approved_on
     gendir = await cases.approvals.open_card(await office.who(GENDIR), register_id)
     assert gendir.can_decide and gendir.item_count == 24
     assert len(await all_items(office, register_id, GENDIR)) == first.at_stage_count
+
+
+async def test_news_of_a_register_whose_accountant_left_goes_to_the_dcs_accountants(
+    office: Office, database
+):
+    """Волкова sent the msk-kia register and has since left (inactive): the rejection and
+    the result reach Смирнова, the DC's other accountant, instead of nobody."""
+    rows = [HEADER_RU, payment(1, amount=1000), payment(2, amount=2000, invoice="L-2")]
+    register_id = await office.submitted(VOLKOVA, xlsx(rows), "l.xlsx", "msk-kia")
+    async with office.uow() as uow:  # type: ignore[operator]
+        volkova = await uow.org.person_by_code("volkova")
+    async with database.sessions() as session:
+        await session.execute(update(Person).where(Person.id == volkova.id).values(active=False))
+        await session.commit()
+    cases, kuznetsov = office.cases, await office.who(KUZNETSOV)
+    first, second = await all_items(office, register_id, KUZNETSOV)
+    await cases.approvals.decide(kuznetsov, register_id, first.id, Decision.REJECT, reason="Дубль")
+    await cases.approvals.decide(kuznetsov, register_id, second.id, Decision.APPROVE)
+    sent = await cases.approvals.send_on(kuznetsov, register_id)
+    told = [(n.kind, n.person.code) for n in sent.notices if n.kind == "rejected"]
+    assert told == [("rejected", "smirnova")]
