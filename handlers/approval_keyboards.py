@@ -11,9 +11,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.register_approval import ItemStatus, RegisterStatus
+from domain.register_route import Stage
 from handlers import approval_texts as texts
 from handlers import approval_views as views
-from handlers.approval_callbacks import CardTap, CardVerb, QuickReason, RejectReason
+from handlers.approval_callbacks import CardTap, CardVerb, QuickReason, RejectReason, stage_code
 from handlers.callbacks import MenuAction
 from handlers.card_editor import Screen
 from services.approval_ports import Card, WaitingRegister
@@ -123,12 +124,17 @@ def _paging(card: Card) -> Row:
     return row
 
 
+_STAGE_MOVES = frozenset({CardVerb.APPROVE, CardVerb.REJECT, CardVerb.SEND_ON})
+
+
 def _tap(
     text: str, card: Card, verb: CardVerb, item_id: int = 0, page: int | None = None
 ) -> InlineKeyboardButton:
+    stamped = verb in _STAGE_MOVES  # a decision means the stage its card showed
     data = CardTap(
         verb=verb, register_id=card.register_id, item_id=item_id,
         page=card.page if page is None else page,
+        round=card.round if stamped else 0, stage=stage_code(card.stage) if stamped else 0,
     )  # fmt: skip
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
@@ -149,11 +155,16 @@ def _back(register_id: int, page: int, text: str | None = None) -> Row:
 # --- dialogs on the card ---------------------------------------------------------------------
 
 
-def reason_picker(register_id: int, item_id: int, page: int) -> InlineKeyboardMarkup:
-    """Quick reasons two per row, «Другая причина (написать)» and «Назад»."""
+def reason_picker(
+    register_id: int, item_id: int, page: int, seen: tuple[int, Stage] | None = None
+) -> InlineKeyboardMarkup:
+    """Quick reasons two per row, «Другая причина (написать)» and «Назад»; ``seen``: the
+    (round, stage) of the card ❌ was tapped on, carried to the decision."""
+    round_, stage = seen if seen is not None else (0, None)
     builder = InlineKeyboardBuilder()
     for reason in QuickReason:
-        data = RejectReason(register_id=register_id, item_id=item_id, page=page, reason=reason)
+        data = RejectReason(register_id=register_id, item_id=item_id, page=page, reason=reason,
+                            round=round_, stage=stage_code(stage))  # fmt: skip
         builder.button(text=views.quick_reason_label(reason), callback_data=data)
     builder.adjust(2, 2, 1)
     builder.row(*_back(register_id, page))

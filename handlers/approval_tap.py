@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from domain.register_route import Stage
 from handlers import approval_keyboards as keyboards
 from handlers import approval_views as views
 from handlers.approval_dialogs import start_dialog
@@ -34,6 +35,7 @@ class Tap:
     item_id: int = 0
     page: int = 0
     version: int = 0
+    seen: tuple[int, Stage] | None = None  # the (round, stage) the tapped card showed
 
     @property
     def cases(self) -> ApprovalCases:

@@ -64,7 +64,7 @@ async def card_tapped(
         await state.clear()
     tap = Tap(query, person, usecases, state, notice_sender, card_editor,
                callback_data.register_id, callback_data.item_id, callback_data.page,
-               callback_data.version)  # fmt: skip
+               callback_data.version, callback_data.seen())  # fmt: skip
     await _guarded(tap, _VERBS[callback_data.verb])
 
 
@@ -80,7 +80,7 @@ async def reason_picked(
 ) -> None:
     data = callback_data
     tap = Tap(query, person, usecases, state, notice_sender, card_editor, data.register_id,
-               data.item_id, data.page)  # fmt: skip
+               data.item_id, data.page, seen=data.seen())  # fmt: skip
     if data.reason is QuickReason.OTHER:
         await _guarded(tap, _ask_reject_reason)
     else:
@@ -117,7 +117,7 @@ async def _open(tap: Tap) -> None:
 async def _approve(tap: Tap) -> None:
     outcome = await tap.cases.decide(
         tap.person, tap.register_id, tap.item_id, Decision.APPROVE, page=tap.page,
-        screen=tap.screen,
+        screen=tap.screen, seen=tap.seen,
     )  # fmt: skip
     await tap.answer()
     await tap.show(outcome.card)
@@ -138,7 +138,8 @@ async def _reject(tap: Tap) -> None:
     item = await tap.cases.details(tap.person, tap.register_id, tap.item_id)
     await tap.answer()
     await tap.edit(texts.reject_picker(item),
-                   keyboards.reason_picker(tap.register_id, tap.item_id, tap.page))  # fmt: skip
+                   keyboards.reason_picker(tap.register_id, tap.item_id, tap.page,
+                                           tap.seen))  # fmt: skip
 
 
 def _quick_reject(reason: str) -> Callable[[Tap], Awaitable[None]]:
@@ -147,7 +148,7 @@ def _quick_reject(reason: str) -> Callable[[Tap], Awaitable[None]]:
     async def reject(tap: Tap) -> None:
         outcome = await tap.cases.decide(
             tap.person, tap.register_id, tap.item_id, Decision.REJECT, reason=reason,
-            page=tap.page, screen=tap.screen,
+            page=tap.page, screen=tap.screen, seen=tap.seen,
         )  # fmt: skip
         await tap.answer()
         await tap.show(outcome.card)
@@ -188,7 +189,7 @@ async def _rest_confirmed(tap: Tap) -> None:
 
 
 async def _send_on(tap: Tap) -> None:
-    outcome = await tap.cases.send_on(tap.person, tap.register_id)
+    outcome = await tap.cases.send_on(tap.person, tap.register_id, tap.seen)
     card = outcome.card
     await tap.answer(texts.sent_on(card) if card else None)
     await tap.show(card)

@@ -155,6 +155,7 @@ class Card:
     as_of: datetime | None = None  # when the card was read (the use case's clock)
     foreign_count: int = 0  # items in another currency, left out of the rouble totals
     office_timezone: str = "Europe/Moscow"  # the head office's: the cutoff is told in it
+    round: int = 1  # which submission of the register the card shows (after returns: 2, …)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.approval_ports import ApprovalUowFactory
-from services.approvals.base import ApprovalRules, CutoffPassed, StaleConfirmation
+from services.approvals.base import ApprovalRules, CutoffPassed, StaleCard, StaleConfirmation
 from services.approvals.batching import DecideItem, DecideItems
 from services.approvals.decisions import (
     ApproveRest,
@@ -82,6 +82,7 @@ __all__ = [
     "ResubmitRegister",
     "ReturnRegister",
     "SendOn",
+    "StaleCard",
     "StaleConfirmation",
     "SubmitForApproval",
     "WaitingForMe",

@@ -12,6 +12,7 @@ from domain.register_approval import RegisterApproval, RegisterStatus
 from domain.register_route import (
     ActingAs,
     RoutePolicy,
+    Stage,
     decides_items,
     resolve_actor,
 )
@@ -60,6 +61,26 @@ def require_version(loaded: Loaded, expected_version: int) -> None:
         raise StaleConfirmation(
             "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
         )
+
+
+class StaleCard(NotAllowed):
+    """A decision button of a card showing an earlier stage or round of the register."""
+
+
+Seen = tuple[int, Stage]  # the (round, stage) a card showed when its button was made
+
+
+def stale_card(loaded: Loaded, seen: Seen | None) -> StaleCard | None:
+    """A tap means what its card showed: a ✅ / ❌ / «Отправить дальше» from a card of an
+    earlier stage or round (an old message of the same person) must not act on the
+    register's present one."""
+    approval = loaded.approval
+    if seen is None or seen == (approval.round, approval.stage):
+        return None
+    return StaleCard(
+        "Эта кнопка — со старой карточки: реестр с тех пор перешёл на другой этап или был "
+        "отправлен заново. Проверьте обновлённую карточку."
+    )
 
 
 class CutoffPassed(NotAllowed):
@@ -224,6 +245,7 @@ class ApprovalUseCase:
             cutoff_at=self.cutoff_at(context),
             viewer_timezone=zone,
             office_timezone=self._rules.cutoff.head_office_tz.key,
+            round=approval.round,
             can_decide=loaded.acting is not None and not self._cutoff_passed(loaded),
             acting_for=behalf,
             as_of=self._clock.now(),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from domain.errors import DomainError
 from domain.register_approval import Decision
 from services.approval_ports import Card, Outcome
-from services.approvals.base import ApprovalUseCase
+from services.approvals.base import ApprovalUseCase, Seen, stale_card
 from services.batches import Batches
 from services.ports import PersonView
 
@@ -28,6 +28,7 @@ class ItemTap:
     reason: str | None = None
     page: int = 0
     screen: Hashable = None
+    seen: Seen | None = None  # the (round, stage) of the card tapped, when it says
 
 
 TapResult = Outcome | DomainError
@@ -49,6 +50,9 @@ class DecideItems(ApprovalUseCase):
             acting = self._require_acting(loaded, actor)
             refusals: list[DomainError | None] = []
             for tap in taps:
+                if stale := stale_card(loaded, tap.seen):
+                    refusals.append(stale)
+                    continue
                 try:
                     loaded.approval.decide(tap.item_id, acting, tap.decision, tap.reason)
                     refusals.append(None)
@@ -86,8 +90,9 @@ class DecideItem:
         reason: str | None = None,
         page: int = 0,
         screen: Hashable = None,
+        seen: Seen | None = None,
     ) -> Outcome:
-        tap = ItemTap(item_id, decision, reason, page, screen)
+        tap = ItemTap(item_id, decision, reason, page, screen, seen)
         return await self._batches((actor, register_id), tap)
 
     async def _serve(

@@ -11,7 +11,13 @@ from decimal import Decimal
 from domain.register_approval import Item, ItemStatus, RegisterStatus
 from domain.register_route import HOME_CURRENCY
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
-from services.approvals.base import ApprovalUseCase, Loaded, require_version
+from services.approvals.base import (
+    ApprovalUseCase,
+    Loaded,
+    Seen,
+    require_version,
+    stale_card,
+)
 from services.ports import PersonView
 
 
@@ -65,10 +71,15 @@ class SendOn(ApprovalUseCase):
     """«Отправить дальше»: rejected items end (the accountant is told why), approved ones
     go to the next stage's approvers, or the register is approved."""
 
-    async def __call__(self, actor: PersonView, register_id: int) -> Outcome:
+    async def __call__(
+        self, actor: PersonView, register_id: int, seen: Seen | None = None
+    ) -> Outcome:
+        """``seen``: the (round, stage) of the card «Отправить дальше» was tapped on."""
         async with self._uow() as uow:
             loaded = await self._load(uow, register_id, actor, lock=True)
             acting = self._require_acting(loaded, actor)
+            if stale := stale_card(loaded, seen):
+                raise stale
             approval = loaded.approval
             decided = {i.id: i for i in approval.at_stage()}
             stage_before = approval.stage

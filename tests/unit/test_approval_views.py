@@ -115,6 +115,21 @@ def test_a_deciding_card_has_stable_buttons_per_item_and_for_the_stage() -> None
     assert (approve.verb, approve.item_id, approve.page) == (CardVerb.APPROVE, BIG - 3, 1)
 
 
+def test_the_buttons_that_decide_say_which_stage_and_round_their_card_showed() -> None:
+    shown = card(items=(item(3),), round=2, stage=Stage.CHIEF_ACCOUNTANT)
+    taps = {text: CardTap.unpack(data) for text, data in buttons(
+        keyboards.card_keyboard(shown, person("glavbuh", Role.CHIEF_ACCOUNTANT)))}  # fmt: skip
+    for label in ("✅ 3", "❌ 3", "Отправить дальше"):
+        assert taps[label].seen() == (2, Stage.CHIEF_ACCOUNTANT), label
+    for label in ("ℹ️ 3", "▶", "Одобрить все оставшиеся"):  # these decide nothing by themselves
+        assert taps[label].seen() is None, label
+    picker = buttons(keyboards.reason_picker(7, 42, 1, (2, Stage.CHIEF_ACCOUNTANT)))
+    assert RejectReason.unpack(picker[0][1]).seen() == (2, Stage.CHIEF_ACCOUNTANT)
+    assert RejectReason.unpack(buttons(keyboards.reason_picker(7, 42, 1))[0][1]).seen() is None
+    crafted = CardTap(verb=CardVerb.APPROVE, register_id=7, item_id=42, round=1, stage=99)
+    assert crafted.seen() is None  # an unknown stage says nothing (the use case checks)
+
+
 def test_with_everything_decided_the_stage_offers_only_send_on_and_return() -> None:
     labels = [t for t, _d in buttons(keyboards.card_keyboard(card(undecided=0), person()))]
     assert "Одобрить все оставшиеся" not in labels and "Отправить дальше" in labels
