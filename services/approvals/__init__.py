@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.approval_ports import ApprovalUowFactory
-from services.approvals.base import ApprovalRules, CutoffPassed, StaleCard, StaleConfirmation
+from services.approvals.base import ApprovalRules, CutoffPassed
 from services.approvals.batching import DecideItem, DecideItems
 from services.approvals.decisions import (
     ApproveRest,
@@ -14,6 +14,7 @@ from services.approvals.decisions import (
     SendOn,
 )
 from services.approvals.reading import ItemDetails, OpenCard, RememberCard, WaitingForMe
+from services.approvals.refusals import StaleCard, StaleConfirmation
 from services.approvals.routing import (
     ResubmitRegister,
     ReturnRegister,

@@ -12,7 +12,6 @@ from domain.register_approval import RegisterApproval, RegisterStatus
 from domain.register_route import (
     ActingAs,
     RoutePolicy,
-    Stage,
     decides_items,
     resolve_actor,
 )
@@ -48,39 +47,6 @@ class ApprovalRules:
     cutoff: CutoffPolicy
     page_size: int = 6
     mirror: RegisterMirror | None = None
-
-
-class StaleConfirmation(NotAllowed):
-    """A confirmation («Одобрить все оставшиеся», «Отозвать реестр») was given on a card
-    that has changed since."""
-
-
-def require_version(loaded: Loaded, expected_version: int) -> None:
-    """Checked under the register's lock, so nothing changes between check and move."""
-    if loaded.approval.version != expected_version:
-        raise StaleConfirmation(
-            "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
-        )
-
-
-class StaleCard(NotAllowed):
-    """A decision button of a card showing an earlier stage or round of the register."""
-
-
-Seen = tuple[int, Stage]  # the (round, stage) a card showed when its button was made
-
-
-def stale_card(loaded: Loaded, seen: Seen | None) -> StaleCard | None:
-    """A tap means what its card showed: a ✅ / ❌ / «Отправить дальше» from a card of an
-    earlier stage or round (an old message of the same person) must not act on the
-    register's present one."""
-    approval = loaded.approval
-    if seen is None or seen == (approval.round, approval.stage):
-        return None
-    return StaleCard(
-        "Эта кнопка — со старой карточки: реестр с тех пор перешёл на другой этап или был "
-        "отправлен заново. Проверьте обновлённую карточку."
-    )
 
 
 class CutoffPassed(NotAllowed):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from domain.errors import DomainError
 from domain.register_approval import Decision
 from services.approval_ports import Card, Outcome
-from services.approvals.base import ApprovalUseCase, Seen, stale_card
+from services.approvals.base import ApprovalUseCase
+from services.approvals.refusals import Seen, stale_card
 from services.batches import Batches
 from services.ports import PersonView
 

@@ -11,13 +11,8 @@ from decimal import Decimal
 from domain.register_approval import Item, ItemStatus, RegisterStatus
 from domain.register_route import HOME_CURRENCY
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
-from services.approvals.base import (
-    ApprovalUseCase,
-    Loaded,
-    Seen,
-    require_version,
-    stale_card,
-)
+from services.approvals.base import ApprovalUseCase, Loaded
+from services.approvals.refusals import Seen, require_version, stale_card
 from services.ports import PersonView
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from domain.register_approval import RegisterStatus
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
-from services.approvals.base import ApprovalUseCase, Loaded, require_version
+from services.approvals.base import ApprovalUseCase, Loaded
+from services.approvals.refusals import require_version
 from services.ports import PersonView
 from services.registers.model import PaymentDateRefused, RegisterChanged, RegisterNotDraft
 
