@@ -26,17 +26,16 @@ from handlers.approval_notices import TelegramNoticeSender
 from handlers.card_editor import CardEditor
 from models.db import Database, create_database
 from models.migrate import upgrade_to_head
-from models.tables import DealerCenter, TelegramLink
+from models.tables import TelegramLink
 from models.uow import SqlUnitOfWork
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator
 from services.approval_ports import CardItem, CardMessage, Notice, RegisterContext
-from services.registers import DraftReady
 from services.usecases import UseCases
 from tests.conftest import FIXTURES, SetClock
+from tests.integration.telegram_support import ekb_submitted
 
 TOKEN = "778:notice-sender-test-token"
 IVANOVA, SMIRNOVA, SIDOROV = 500033, 500030, 500022
-EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -141,14 +140,7 @@ async def test_a_refresh_edits_the_others_cards_through_the_taps_editor(
     edit goes through the card editor the taps use, so it never overwrites a newer card."""
     ivanova, sidorov = await usecases.identify(IVANOVA), await usecases.identify(SIDOROV)
     assert ivanova is not None and sidorov is not None
-    async with database.sessions() as session:
-        ekb = await session.scalar(
-            select(DealerCenter.id).where(DealerCenter.code == "ekb-toyota")
-        )
-    uploaded = await usecases.upload_register(ivanova, "ekb.xlsx", EKB, ekb)
-    assert isinstance(uploaded, DraftReady)
-    register_id = uploaded.summary.id
-    await usecases.approvals.submit(ivanova, register_id, uploaded.summary.version)
+    register_id = await ekb_submitted(usecases, database)
     async with TelegramEmulator([TOKEN], flood_control=False) as emulator:
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.url)))
         editor = CardEditor()

@@ -11,31 +11,22 @@ from datetime import UTC, date, datetime
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
-from aiogram.types import Update
-from sqlalchemy import select
 
 from bot.i18n import make_i18n
-from bot.middlewares import PersonLanguage, WhoIsThis
 from bot.notifier import Notifier
 from domain.org import load_org_toml
 from handlers import cutoff, errors
 from handlers.approval_callbacks import CardTap, CardVerb
 from handlers.cutoff_callbacks import CarryTap
 from handlers.cutoff_sender import TelegramCutoffSender
-from models.tables import DealerCenter
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator
-from services.registers import DraftReady
 from services.usecases import UseCases
 from tests.conftest import FIXTURES
+from tests.integration.telegram_support import dispatcher, ekb_submitted, feed, html_bot
 
 TOKEN = "515151:cutoff-telegram-test"
 IVANOVA, SIDOROV = 500033, 500022
 DAY = date(2026, 11, 30)
-EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
 
 
 @dataclass
@@ -52,9 +43,7 @@ class Scene:
     ) -> str | None:
         """Tap, hand the update to the dispatcher, return the callback's answer."""
         pressed = await self.tg.press_nowait(user_id, message_id, data, **button)
-        updates = await self.bot.get_updates(offset=pressed.update_id, timeout=0)
-        update = next(u for u in updates if u.update_id == pressed.update_id)
-        await self.dp.feed_update(self.bot, Update.model_validate(update.model_dump()))
+        await feed(self.bot, self.dp, pressed.update_id)
         return (await self.tg.callback_answer(pressed.callback_query_id)).text
 
 
@@ -63,26 +52,17 @@ async def scene(uow_factory, clock, database) -> AsyncIterator[Scene]:
     clock.moment = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
     cases = UseCases.build(uow_factory, clock, invite_ttl_hours=1)
     await cases.import_org(load_org_toml((FIXTURES / "org.toml").read_text(encoding="utf-8")))
-    async with database.sessions() as session:
-        dc = await session.scalar(select(DealerCenter.id).where(DealerCenter.code == "ekb-toyota"))
-    ivanova = await cases.identify(IVANOVA)
-    draft = await cases.upload_register(ivanova, "ekb.xlsx", EKB, dc)
-    assert isinstance(draft, DraftReady)
-    await cases.approvals.submit(ivanova, draft.summary.id, draft.summary.version)
+    register_id = await ekb_submitted(cases, database)
     async with TelegramEmulator([TOKEN], flood_control=True) as emulator:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.url))
-        bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-        i18n = make_i18n()
-        dp = Dispatcher(usecases=cases, i18n_core=i18n)
-        dp.update.outer_middleware(WhoIsThis(cases))
-        dp.update.outer_middleware(PersonLanguage(i18n))
-        dp.include_routers(errors.router(), cutoff.router())
+        bot = html_bot(TOKEN, emulator.url)
+        dp = dispatcher(cases, errors.router(), cutoff.router())
+        i18n = dp["i18n_core"]
         async with SandboxTelegramClient(emulator.url, timeout=10) as tg:
             for user_id in (IVANOVA, SIDOROV):
                 await tg.create_user(str(user_id), user_id=user_id)
                 await tg.send_command(user_id, "/start")
             sender = TelegramCutoffSender(Notifier(bot), i18n)
-            yield Scene(tg, bot, dp, cases, sender, draft.summary.id)
+            yield Scene(tg, bot, dp, cases, sender, register_id)
         await bot.session.close()
 
 

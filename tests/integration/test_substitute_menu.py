@@ -11,29 +11,19 @@ from datetime import UTC, datetime
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
-from aiogram.types import Update
-from sqlalchemy import select
 
-from bot.i18n import make_i18n
-from bot.middlewares import PersonLanguage, WhoIsThis
 from domain.org import load_org_toml
 from domain.roles import Role
 from handlers import errors, start
 from handlers.approval_callbacks import CardTap, CardVerb
-from models.tables import DealerCenter
 from sandbox.telegram import SandboxTelegramClient, TelegramEmulator
 from sandbox.telegram.client_types import ChatMessage
-from services.registers import DraftReady
 from services.usecases import UseCases
 from tests.conftest import FIXTURES
+from tests.integration.telegram_support import dispatcher, ekb_submitted, feed, html_bot
 
 TOKEN = "626262:substitute-menu-test"
-IVANOVA, EGOROV = 500033, 500040  # the ekb-toyota accountant; a sales manager, no approver
-EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
+EGOROV = 500040  # a sales manager of ekb-toyota: no approver role
 WAITING_BUTTON = "📋 Реестры на согласовании"
 # Sidorov, the ekb-toyota director, is away 1–4 Dec; Egorov decides «за Сидорова».
 ABSENCE = """
@@ -54,9 +44,7 @@ class Scene:
     register_id: int
 
     async def feed(self, update_id: int) -> None:
-        updates = await self.bot.get_updates(offset=update_id, timeout=0)
-        update = next(u for u in updates if u.update_id == update_id)
-        await self.dp.feed_update(self.bot, Update.model_validate(update.model_dump()))
+        await feed(self.bot, self.dp, update_id)
 
     async def menu(self, user_id: int) -> ChatMessage:
         """The main menu the person gets for /start."""
@@ -79,23 +67,13 @@ async def make_scene(uow_factory, clock, database, moment: datetime) -> AsyncIte
     cases = UseCases.build(uow_factory, clock, invite_ttl_hours=1)
     org = (FIXTURES / "org.toml").read_text(encoding="utf-8") + ABSENCE
     await cases.import_org(load_org_toml(org))
-    async with database.sessions() as session:
-        dc = await session.scalar(select(DealerCenter.id).where(DealerCenter.code == "ekb-toyota"))
-    ivanova = await cases.identify(IVANOVA)
-    draft = await cases.upload_register(ivanova, "ekb.xlsx", EKB, dc)
-    assert isinstance(draft, DraftReady)
-    await cases.approvals.submit(ivanova, draft.summary.id, draft.summary.version)
+    register_id = await ekb_submitted(cases, database)
     async with TelegramEmulator([TOKEN], flood_control=False) as emulator:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.url))
-        bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-        i18n = make_i18n()
-        dp = Dispatcher(usecases=cases, i18n_core=i18n)
-        dp.update.outer_middleware(WhoIsThis(cases))
-        dp.update.outer_middleware(PersonLanguage(i18n))
-        dp.include_routers(errors.router(), start.router(), start.menu_router())
+        bot = html_bot(TOKEN, emulator.url)
+        dp = dispatcher(cases, errors.router(), start.router(), start.menu_router())
         async with SandboxTelegramClient(emulator.url, timeout=10) as tg:
             await tg.create_user("Егоров", user_id=EGOROV)
-            yield Scene(tg, bot, dp, cases, draft.summary.id)
+            yield Scene(tg, bot, dp, cases, register_id)
         await bot.session.close()
 
 
