@@ -148,7 +148,8 @@ class RegisterApproval:
         nothing (a double tap). Raises when someone else decided it first."""
         self._check(Action.DECIDE)
         item = self._current_item(item_id)
-        if decision is Decision.REJECT and not (reason and reason.strip()):
+        reason = reason.strip() if reason and reason.strip() else None
+        if decision is Decision.REJECT and reason is None:
             raise ApprovalError("Укажите причину отклонения.")
         if item.decided_by not in (None, by.person):
             raise ApprovalError("Этот платёж уже решил другой согласующий.")
@@ -157,7 +158,7 @@ class RegisterApproval:
         old = item.decision
         item.decision, item.decided_by = decision, by.person
         item.on_behalf_of = by.on_behalf_of
-        item.reason = reason.strip() if reason else None
+        item.reason = reason
         self.version += 1
         self.events.append(
             Event("register.item.decided", by.person, by.on_behalf_of, item.id, self.stage,

@@ -196,6 +196,9 @@ def test_a_double_tap_records_one_decision():
     assert reg.decide(1, DIRECTOR, Decision.APPROVE) is True
     assert reg.decide(1, DIRECTOR, Decision.APPROVE) is False
     assert [e.action for e in reg.events] == ["register.item.decided"]
+    assert reg.decide(1, DIRECTOR, Decision.REJECT, " Дубль ") is True
+    assert reg.decide(1, DIRECTOR, Decision.REJECT, "Дубль  ") is False  # the same reason
+    assert reg.item(1).reason == "Дубль" and len(reg.events) == 2
 
 
 def test_the_first_decision_wins_among_holders_of_a_company_role():
