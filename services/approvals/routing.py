@@ -68,7 +68,8 @@ class ReturnRegister(ApprovalUseCase):
 
 class ResubmitRegister(ApprovalUseCase):
     """After a return, the accountant sends the register again: a new round from the
-    first stage."""
+    first stage. Everyone's card is refreshed (none keeps saying «возвращён»), and the first
+    stage's approvers get the card of the new round."""
 
     async def __call__(self, actor: PersonView, register_id: int) -> Outcome:
         async with self._uow() as uow:
@@ -76,7 +77,10 @@ class ResubmitRegister(ApprovalUseCase):
             self._require_accountant(loaded, actor)
             loaded.approval.resubmit(actor.code)
             await self._record(uow, loaded, actor)
-            notices = await self._notify_stage(uow, loaded)
+            notices = [
+                Notice("refresh", actor, register_id, context=loaded.context),
+                *await self._notify_stage(uow, loaded),
+            ]
             card = await self._card(uow, loaded, actor, 0)
             await uow.commit()
         return Outcome(card, tuple(notices))
