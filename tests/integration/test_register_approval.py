@@ -257,7 +257,7 @@ async def test_return_resubmit_and_withdraw(office: Office):
     novikova = await office.who(NOVIKOVA)
     again = await cases.approvals.resubmit(novikova, register_id)
     assert (again.card.status, again.card.stage) == (RegisterStatus.IN_APPROVAL, Stage.DC_DIRECTOR)
-    assert [n.kind for n in again.notices][0] == "refresh"  # no card keeps «возвращён»
+    assert again.notices[0].kind == "refresh"  # no card keeps «возвращён»
     items = await all_items(office, register_id, NOVIKOVA)
     with pytest.raises(NotAllowed):
         await cases.approvals.withdraw(popov, register_id, [items[0].id])

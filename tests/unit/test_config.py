@@ -76,3 +76,18 @@ def test_the_cli_exits_with_status_2_and_names_the_key(tmp_path):
     )
     assert result.returncode == 2
     assert "telegram.mode" in result.stderr
+
+
+def test_a_dcs_own_route_and_the_page_size_reach_the_approval_rules(tmp_path: Path):
+    from bot.application import approval_rules
+    from domain.register_route import Stage
+
+    text = (
+        '[registers]\nroute = ["dc_director", "chief_accountant"]\npage_size = 8\n'
+        '[registers.routes]\n"nsk-lexus" = ["department_director", "finance_director"]\n'
+    )
+    rules = approval_rules(load_settings(write(tmp_path, text)))
+    assert rules.route.route_for("nsk-lexus") == (
+        Stage.DEPARTMENT_DIRECTOR, Stage.FINANCE_DIRECTOR)  # fmt: skip
+    assert rules.route.route_for("ekb-toyota") == (Stage.DC_DIRECTOR, Stage.CHIEF_ACCOUNTANT)
+    assert rules.page_size == 8
