@@ -173,7 +173,8 @@ def state_line(card: Card) -> str | None:
         if card.as_of is not None and card.as_of >= card.cutoff_at:
             return _("⌛ Срок согласования прошёл — решения закрыты.")
         stage = stage_name(card.stage) if card.stage else "—"
-        return _("⏭ Реестр ушёл на этап: {stage}").format(stage=stage)
+        # The same words for the approver who sent it on, the accountant and overseers.
+        return _("⏳ Сейчас решает: {stage}").format(stage=stage)
     return {
         RegisterStatus.APPROVED: _("✅ Реестр согласован."),
         RegisterStatus.REJECTED: _("❌ Реестр отклонён: ни один платёж не одобрен."),

@@ -152,7 +152,7 @@ def test_quick_reasons_are_one_tap_each_and_store_the_russian_reason() -> None:
 
 def test_a_card_that_moved_on_is_read_only_and_says_where_it_went() -> None:
     moved = card(can_decide=False, stage=Stage.CHIEF_ACCOUNTANT, items=(item(3),))
-    assert "⏭ Реестр ушёл на этап: Главный бухгалтер" in views.card(moved)
+    assert "⏳ Сейчас решает: Главный бухгалтер" in views.card(moved)
     labels = [t for t, _d in buttons(keyboards.card_keyboard(moved, person()))]
     assert labels == ["ℹ️ 3", "◀", "стр. 2/3", "▶"]
     late = views.card(replace(moved, as_of=CUTOFF + timedelta(minutes=1)))
