@@ -12,7 +12,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,6 +21,9 @@ from models.tables import FsmRecord
 from services.batches import Batches
 
 _Stored = tuple[str | None, dict[str, Any] | None]  # state, data
+_TABLE = FsmRecord.__table__  # type: ignore[attr-defined]
+# Every update reads its chat's state: plain columns, not an ORM object (half the CPU).
+_READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
 
 
 def storage_key(key: StorageKey) -> str:
@@ -57,9 +60,9 @@ class SqlStorage(BaseStorage):
         return dict(data or {})
 
     async def _read(self, key: str, asking: list[None]) -> Sequence[_Stored | Exception]:
-        async with self._database.readers() as session:
-            record = await session.get(FsmRecord, key)
-        stored = (record.state, record.data) if record else (None, None)
+        async with self._database.read_connection() as connection:
+            row = (await connection.execute(_READ, {"key": key})).first()
+        stored: _Stored = (row[0], row[1]) if row else (None, None)
         return [stored] * len(asking)
 
     async def close(self) -> None:

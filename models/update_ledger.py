@@ -45,9 +45,8 @@ class UpdateLedger:
             .on_conflict_do_nothing()
             .returning(col(ProcessedUpdate.update_id))
         )
-        async with self._database.sessions() as session:
-            claimed = set((await session.execute(statement)).scalars())
-            await session.commit()
+        async with self._database.sessions.connection() as connection:  # no ORM: hot path
+            claimed = set((await connection.execute(statement)).scalars())
         first: list[bool | Exception] = []
         for update_id, _now in claims:
             first.append(update_id in claimed)

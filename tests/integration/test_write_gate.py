@@ -68,3 +68,29 @@ async def test_writers_of_other_tasks_still_wait_their_turn(database: Database):
         order.append("first")
     await waiting
     assert order == ["first", "other"]
+
+
+async def test_bare_connection_writers_queue_at_the_same_gate(database: Database):
+    """The update ledger writes on a bare connection (no ORM session): it takes its turn
+    with the sessions, and commits when its block ends."""
+    if database.dialect != "sqlite":
+        pytest.skip("PostgreSQL has no gate: its row locks order what conflicts")
+    order: list[str] = []
+
+    async def on_a_connection(name: str) -> None:
+        async with database.sessions.connection() as connection:
+            await connection.execute(text("create table if not exists gate_probe (n text)"))
+            await asyncio.sleep(0.005)
+            await connection.execute(text("insert into gate_probe values (:n)"), {"n": name})
+            order.append(name)
+
+    writers = []
+    for n in range(6):
+        job = on_a_connection(f"c{n}") if n % 2 else _append(database, n, order)  # type: ignore[arg-type]
+        writers.append(asyncio.create_task(job))
+        await asyncio.sleep(0)
+    await asyncio.gather(*writers)
+    assert order == [0, "c1", 2, "c3", 4, "c5"]
+    async with database.readers() as reader:
+        stored = (await reader.execute(text("select n from gate_probe order by n"))).scalars()
+        assert list(stored) == ["c1", "c3", "c5"]
