@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -17,7 +18,15 @@ from domain.register_route import Stage
 from domain.roles import Role
 from models.org_repo import SqlOrgRepository
 from models.register_tables import Register
-from models.tables import City, DcAccountant, DealerCenter, Department, Person, Substitution
+from models.tables import (
+    City,
+    DcAccountant,
+    DealerCenter,
+    Department,
+    Person,
+    PersonRole,
+    Substitution,
+)
 from services.approval_ports import RegisterContext
 from services.ports import PersonView
 
@@ -106,12 +115,25 @@ class ApprovalPeople:
         )  # fmt: skip
         return zones.pop() if len(zones) == 1 else None
 
-    async def candidate_registers(self, person_code: str) -> Sequence[int]:
-        """Registers in approval whose current stage this person might decide (the use case
-        checks each precisely, substitutes included)."""
+    async def candidate_registers(self, codes: Sequence[str]) -> Sequence[int]:
+        """Registers in approval whose current stage is held by one of ``codes`` (a person
+        and whoever they stand in for): as director of the register's DC or department, or
+        by the stage's company role. One query however many registers wait; the use case
+        then checks each found one precisely (absences, cutoff)."""
+        people = select(col(Person.id)).where(col(Person.code).in_(codes))
+        roles = select(col(PersonRole.role)).where(col(PersonRole.person_id).in_(people))
+        held = or_(
+            and_(col(Register.stage) == Stage.DC_DIRECTOR.value,
+                 col(DealerCenter.director_id).in_(people)),
+            and_(col(Register.stage) == Stage.DEPARTMENT_DIRECTOR.value,
+                 col(Department.director_id).in_(people)),
+            col(Register.stage).in_(roles),
+        )  # fmt: skip
         query = (
             select(col(Register.id))
-            .where(col(Register.status) == RegisterStatus.IN_APPROVAL.value)
+            .join(DealerCenter, col(DealerCenter.id) == Register.dc_id)
+            .join(Department, col(Department.id) == DealerCenter.department_id)
+            .where(col(Register.status) == RegisterStatus.IN_APPROVAL.value, held)
             .order_by(col(Register.payment_date), col(Register.id))
         )
         return list(await self._session.scalars(query))

@@ -3,6 +3,10 @@ waiting for them; and where their card message is, to edit it in place later."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
+from domain.org_model import Substitute
 from domain.register_route import resolve_actor
 from domain.roles import Role
 from services.approval_ports import Card, CardItem, CardMessage, WaitingRegister
@@ -42,7 +46,9 @@ class WaitingForMe(ApprovalUseCase):
     async def __call__(self, actor: PersonView) -> list[WaitingRegister]:
         waiting: list[WaitingRegister] = []
         async with self._uow() as uow:
-            for register_id in await uow.approvals.candidate_registers(actor.code):
+            subs = await uow.approvals.substitutes(self._today())
+            codes = [actor.code, *_absent_for(actor, subs, self._today())]
+            for register_id in await uow.approvals.candidate_registers(codes):
                 # Who decides needs no items; the figures are counted by the database.
                 loaded = await self._load(uow, register_id, actor, lock=False, item_ids=[])
                 if loaded.acting is None or self._cutoff_passed(loaded):
@@ -66,17 +72,19 @@ class WaitingForMe(ApprovalUseCase):
         """The roles of the active people ``actor`` stands in for today (their substitute
         while they are away, chains followed): whoever is anyone's substitute may find
         registers here even with no approver role of their own (PRODUCT §2)."""
-        today = self._today()
         async with self._uow() as uow:
-            subs = await uow.approvals.substitutes(today)
-            absent = sorted(
-                s.person
-                for s in subs
-                if s.person != actor.code
-                and resolve_actor(actor.code, [s.person], subs, today) is not None
-            )
+            subs = await uow.approvals.substitutes(self._today())
+            absent = _absent_for(actor, subs, self._today())
             people = await uow.approvals.people(absent) if absent else []
         return frozenset(role for person in people if person.active for role in person.roles)
+
+
+def _absent_for(actor: PersonView, subs: Sequence[Substitute], today: date) -> list[str]:
+    """Whom ``actor`` stands in for today (chains of substitutes followed)."""
+    return sorted(
+        {s.person for s in subs
+         if s.person != actor.code and resolve_actor(actor.code, [s.person], subs, today)}
+    )  # fmt: skip
 
 
 class RememberCard(ApprovalUseCase):
