@@ -4,10 +4,12 @@ people to tell afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from domain.calendar import CutoffPolicy
+from domain.org_model import Substitute
 from domain.register_approval import RegisterApproval, RegisterStatus
 from domain.register_route import (
     ActingAs,
@@ -76,16 +78,18 @@ class ApprovalUseCase:
         *,
         lock: bool,
         item_ids: list[int] | None = None,
+        subs: Sequence[Substitute] | None = None,
     ) -> Loaded:
         """The register with all its items, or only ``item_ids`` for a move on those
-        alone (the card never reads the aggregate's items: it asks the database)."""
+        alone (the card never reads the aggregate's items: it asks the database).
+        ``subs``: today's absences, when the caller already read them (several registers)."""
         record = await uow.approvals.load(register_id, lock=lock, item_ids=item_ids)
         if record is None:
             raise RegisterNotFound()
         uow.approvals.know_person(actor)  # the decisions' author, without a lookup
         approval = build_approval(record, self._rules.route)
         context = await uow.approvals.context(register_id)
-        acting = await self._acting(uow, approval, context, actor)
+        acting = await self._acting(uow, approval, context, actor, subs)
         return Loaded(approval, context, acting)
 
     async def _acting(
@@ -94,13 +98,16 @@ class ApprovalUseCase:
         approval: RegisterApproval,
         context: RegisterContext,
         actor: PersonView,
+        subs: Sequence[Substitute] | None = None,
     ) -> ActingAs | None:
         stage = approval.stage
         if stage is None or approval.status is not RegisterStatus.IN_APPROVAL or not actor.active:
             return None
         holders = await uow.approvals.holders(stage, context)
         today = self._today()
-        return resolve_actor(actor.code, holders, await uow.approvals.substitutes(today), today)
+        if subs is None:
+            subs = await uow.approvals.substitutes(today)
+        return resolve_actor(actor.code, holders, subs, today)
 
     def _may_view(self, loaded: Loaded, actor: PersonView) -> bool:
         context = loaded.context

@@ -50,7 +50,9 @@ class WaitingForMe(ApprovalUseCase):
             codes = [actor.code, *_absent_for(actor, subs, self._today())]
             for register_id in await uow.approvals.candidate_registers(codes):
                 # Who decides needs no items; the figures are counted by the database.
-                loaded = await self._load(uow, register_id, actor, lock=False, item_ids=[])
+                loaded = await self._load(
+                    uow, register_id, actor, lock=False, item_ids=[], subs=subs
+                )
                 if loaded.acting is None or self._cutoff_passed(loaded):
                     continue
                 approval = loaded.approval
