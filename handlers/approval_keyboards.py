@@ -48,8 +48,7 @@ def screen(card: Card, viewer: PersonView) -> Screen:
 
 
 def is_accountant(card: Card, person: PersonView) -> bool:
-    context = card.context
-    return person.code in {context.uploaded_by, *context.accountants}
+    return card.context.kept_by(person.code)
 
 
 def deciding(card: Card) -> bool:

@@ -36,6 +36,11 @@ class RegisterContext:
     payment_date: date
     accountants: tuple[str, ...] = ()
 
+    def kept_by(self, code: str) -> bool:
+        """Whether the person ``code`` keeps this register's books: they sent it, or they
+        are an (active) accountant of its DC."""
+        return code == self.uploaded_by or code in self.accountants
+
     def held_by(self, stage: Stage, person: PersonView) -> bool:
         """Whether ``stage`` of this register is ``person``'s by position: they direct its
         DC or its department, or hold the stage's company role (absences aside)."""

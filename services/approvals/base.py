@@ -111,9 +111,13 @@ class ApprovalUseCase:
 
     def _may_view(self, loaded: Loaded, actor: PersonView) -> bool:
         context = loaded.context
-        related = {context.dc_director, context.department_director, context.uploaded_by}
-        related.update(context.accountants)
-        return loaded.acting is not None or actor.code in related or bool(actor.roles & OVERSEERS)
+        directors = {context.dc_director, context.department_director}
+        return (
+            loaded.acting is not None
+            or actor.code in directors
+            or context.kept_by(actor.code)
+            or bool(actor.roles & OVERSEERS)
+        )
 
     def _require_view(self, loaded: Loaded, actor: PersonView) -> None:
         if not actor.active or not self._may_view(loaded, actor):
@@ -141,7 +145,7 @@ class ApprovalUseCase:
         """Only an accountant of the register's DC; before the cutoff unless ``late`` is
         None (the caller then checks the time itself)."""
         context = loaded.context
-        if not actor.active or actor.code not in {context.uploaded_by, *context.accountants}:
+        if not actor.active or not context.kept_by(actor.code):
             raise NotAllowed(
                 f"Реестр №{loaded.approval.id} ведёт бухгалтер ДЦ «{context.dc_name}» — "
                 "у вас нет доступа к нему."
@@ -187,8 +191,7 @@ class ApprovalUseCase:
         approval, context = loaded.approval, loaded.context
         scope = self._scope(approval)
         tally = await uow.approvals.card_tally(scope)
-        accountant = loaded.acting is None and viewer.code in {
-            context.uploaded_by, *context.accountants}  # fmt: skip
+        accountant = loaded.acting is None and context.kept_by(viewer.code)
         at_stage = approval.status is RegisterStatus.IN_APPROVAL and not accountant
         size = self._rules.page_size
         pages = max(1, -(-(tally.at_stage_count if at_stage else tally.item_count) // size))

@@ -37,7 +37,7 @@ class CarryOver(JobUseCase):
                 raise RegisterNotFound()
             status, paid_on = locked
             context = await uow.approvals.context(register_id)
-            if not actor.active or actor.code not in {context.uploaded_by, *context.accountants}:
+            if not actor.active or not context.kept_by(actor.code):
                 raise NotAllowed(
                     f"Переносить платежи реестра №{register_id} может бухгалтер ДЦ "
                     f"«{context.dc_name}»."
