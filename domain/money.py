@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 KOPECK = Decimal("0.01")
@@ -56,6 +57,15 @@ def amount_from_number(value: float | int) -> Decimal:
         # Binary artefacts (0.1 + 0.2) vanish at 15 significant digits.
         d = Decimal(format(value, ".15g"))
     return _checked(d, None)
+
+
+def sum_by_currency(amounts: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """(currency, amount) pairs summed per currency, in the order currencies first appear:
+    amounts of different currencies are never added together."""
+    totals: dict[str, Decimal] = {}
+    for currency, amount in amounts:
+        totals[currency] = totals.get(currency, Decimal("0.00")) + amount
+    return totals
 
 
 def format_amount(amount: Decimal) -> str:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from domain.money import sum_by_currency
+
 # Same INN + invoice (or purpose) + amount: see `domain.register_checks.duplicate_key`.
 DuplicateKey = tuple[str, str, Decimal]
 
@@ -133,10 +135,7 @@ class ParsedRegister:
         return sum((r.amount for r in self.rows if r.currency == currency), Decimal("0.00"))
 
     def totals_by_currency(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-        for row in self.rows:
-            totals[row.currency] += row.amount
-        return dict(totals)
+        return sum_by_currency((row.currency, row.amount) for row in self.rows)
 
     def totals_by_category(self, currency: str = "RUB") -> dict[str | None, Decimal]:
         """Sums per expense category (None for rows without one), largest first."""

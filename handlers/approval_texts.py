@@ -15,7 +15,6 @@ from services.approval_ports import Card, CardItem, RegisterContext, WaitingRegi
 
 _BUDGET = 3900
 MAX_WAITING = 40
-ZERO = Decimal("0.00")
 Totals = Sequence[tuple[str, Decimal]]  # (currency, sum) pairs
 
 # --- buttons -------------------------------------------------------------------------------
@@ -134,7 +133,7 @@ def reason_too_long() -> str:
 
 def confirm_rest(register_id: int, count: int, totals: Totals) -> str:
     """Each currency summed apart: «на сумму 50 050,00 ₽ + 1 200,00 USD»."""
-    total = " + ".join(money(amount, currency) for currency, amount in totals) or money(ZERO)
+    total = " + ".join(money(amount, currency) for currency, amount in totals)
     return _(
         "Одобрить все оставшиеся платежи реестра №{id}?\n"
         "Будет одобрено: <b>{count}</b> на сумму <b>{total}</b>."

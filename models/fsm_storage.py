@@ -21,9 +21,10 @@ from models.tables import FsmRecord
 from services.batches import Batches
 
 _Stored = tuple[str | None, dict[str, Any] | None]  # state, data
-_TABLE = FsmRecord.__table__  # type: ignore[attr-defined]
 # Every update reads its chat's state: plain columns, not an ORM object (half the CPU).
-_READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_READ = select(col(FsmRecord.state), col(FsmRecord.data)).where(
+    col(FsmRecord.key) == bindparam("key")
+)
 
 
 def storage_key(key: StorageKey) -> str:

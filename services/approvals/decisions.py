@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.money import sum_by_currency
 from domain.register_approval import Item, ItemStatus, RegisterStatus
 from domain.register_route import HOME_CURRENCY
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
@@ -28,9 +29,8 @@ class RestPreview:
 
 
 def totals_by_currency(items: Iterable[Item]) -> tuple[tuple[str, Decimal], ...]:
-    sums: dict[str, Decimal] = {}
-    for item in items:
-        sums[item.currency] = sums.get(item.currency, Decimal("0.00")) + item.amount
+    """The items' sums per currency, roubles first."""
+    sums = sum_by_currency((item.currency, item.amount) for item in items)
     return tuple(sorted(sums.items(), key=lambda pair: (pair[0] != HOME_CURRENCY, pair[0])))
 
 
