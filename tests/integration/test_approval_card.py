@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.i18n import make_i18n
 from domain.register_approval import Decision, RegisterStatus
 from domain.register_route import RoutePolicy
+from handlers import approval_views as views
 from services.approvals.records import build_approval
 from tests.integration import test_register_approval as route_tests
 from tests.integration.test_register_approval import (
@@ -15,6 +17,7 @@ from tests.integration.test_register_approval import (
     FINDIR,
     GLAVBUH,
     IVANOVA,
+    PETROV,
     SIDOROV,
     THRESHOLD,
     Office,
@@ -117,3 +120,20 @@ async def test_items_in_another_currency_are_counted_but_never_summed_with_roubl
     assert preview.count == 3
     assert preview.totals == (("RUB", Decimal("3000.00")), ("USD", Decimal("250.50")))
     await check_card(office, register_id, SIDOROV)
+
+
+async def test_each_approver_is_told_the_cutoff_in_their_own_time_zone(office: Office):
+    """The viewer's zone comes from the directory: the DCs they direct or keep the books of;
+    people of no one zone (the head office, a department spanning zones) get Moscow's."""
+    register_id = await office.submitted(IVANOVA, EKB, "ekb.xlsx", "ekb-toyota")
+    zones = {}
+    for telegram_id in (SIDOROV, IVANOVA, GLAVBUH, PETROV):
+        card = await office.cases.approvals.open_card(await office.who(telegram_id), register_id)
+        zones[telegram_id] = card.viewer_timezone
+    assert zones == {
+        SIDOROV: "Asia/Yekaterinburg", IVANOVA: "Asia/Yekaterinburg",
+        GLAVBUH: "Europe/Moscow", PETROV: "Europe/Moscow",
+    }  # fmt: skip
+    card = await office.cases.approvals.open_card(await office.who(SIDOROV), register_id)
+    with make_i18n().context():
+        assert "МСК = 16:00 по вашему времени" in views.cutoff_line(card)
