@@ -18,6 +18,11 @@ stage; Кузнецов taps ✅ on distinct items with callback data made by ha
 - ``edit_ceiling_ratio``: a second trivial bot that answers and then edits the message to
   the tapped page (no database, nothing of ours), a tap done at the edit like Viza's,
   against the floor: the most any bot that must show each tap on its card could reach;
+- ``durable_ceiling_ratio``: a third trivial bot that also stores each tap first (one row,
+  one transaction, SQLAlchemy async Core, in a database of the run's kind) and then
+  answers and edits: the most a bot on the prescribed stack could reach when every tap
+  must be kept and shown. Viza does all of that and more (it reads the register and the
+  approver, checks authority and version, writes the decision and its audit entry);
 - ``pipeline_taps_per_s``: 300 taps with callback data no handler of ours knows, 8 in
   flight, through the real bot's update ledger, identification, dialog state and routers
   to the fallback's answer (no use case, no edit), a tap done at its answer: the most the
@@ -32,7 +37,8 @@ clock at the press, on one machine. Flood control is off: this measures the bot,
 Telegram's limits. 10 taps warm each bot up first. Ends with one JSON line: the worse
 database's ``taps_per_s``, ``p50_ms``, ``p95_ms``; ``floor_taps_per_s`` the higher of the
 two floor runs; ``ratio`` = taps_per_s / floor_taps_per_s (goal ≥ 0.5; p95 goal < 150 ms);
-``edit_ceiling_ratio`` and ``pipeline_ratio``, the worse database's ceilings against it.
+``edit_ceiling_ratio``, ``durable_ceiling_ratio`` and ``pipeline_ratio``, the worse
+database's ceilings against it.
 
     .venv/bin/python bench/approvals.py            (needs PostgreSQL on 127.0.0.1:5432)
 """
@@ -55,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.approvals_floor import (  # noqa: E402
+    DURABLE_TOKEN,
     EDIT_TOKEN,
     FLOOR_TOKEN,
     TOKENS,
@@ -208,6 +215,8 @@ def measure_stack(stack: Stack) -> dict[str, float]:
         bare = asyncio.run(floor_figures(stack))
         floors.append(start_floor_bot(stack, EDIT_TOKEN, "edit"))
         ceiling = asyncio.run(edit_ceiling_figures(stack))
+        floors.append(start_floor_bot(stack, DURABLE_TOKEN, "durable"))
+        durable = asyncio.run(edit_ceiling_figures(stack, DURABLE_TOKEN))
     except BaseException:
         sys.stderr.write(stack.bot_log()[-4000:])
         raise
@@ -217,6 +226,7 @@ def measure_stack(stack: Stack) -> dict[str, float]:
         stack.stop()
     return viza | {f"floor_{key}": value for key, value in bare.items()} | {
         "edit_ceiling_taps_per_s": ceiling["taps_per_s"],
+        "durable_ceiling_taps_per_s": durable["taps_per_s"],
         "ratio": viza["taps_per_s"] / bare["taps_per_s"]}  # fmt: skip
 
 
@@ -236,6 +246,7 @@ def main() -> None:
         ("floor taps/s, 8 in flight (to the answer)", "floor_taps_per_s", "{:.1f}"),
         ("ratio (goal ≥ 0.5)", "ratio", "{:.2f}"),
         ("edit ceiling taps/s: answer + edit, no DB", "edit_ceiling_taps_per_s", "{:.1f}"),
+        ("durable ceiling taps/s: store + answer + edit", "durable_ceiling_taps_per_s", "{:.1f}"),
         ("pipeline taps/s: to the fallback, no use case", "pipeline_taps_per_s", "{:.1f}"),
         ("p50 tap→card edit at 10 taps/s, ms", "p50_ms", "{:.1f}"),
         ("p95 tap→card edit at 10 taps/s, ms (goal < 150)", "p95_ms", "{:.1f}"),
@@ -256,6 +267,7 @@ def main() -> None:
     taps = min(f["taps_per_s"] for f in figures.values())
     floor = max(f["floor_taps_per_s"] for f in figures.values())
     ceiling = min(f["edit_ceiling_taps_per_s"] for f in figures.values())
+    durable = min(f["durable_ceiling_taps_per_s"] for f in figures.values())
     pipeline = min(f["pipeline_taps_per_s"] for f in figures.values())
     summary = {
         "bench": "approvals",
@@ -263,6 +275,7 @@ def main() -> None:
         "floor_taps_per_s": round(floor, 1),
         "ratio": round(taps / floor, 2),
         "edit_ceiling_ratio": round(ceiling / floor, 2),
+        "durable_ceiling_ratio": round(durable / floor, 2),
         "pipeline_ratio": round(pipeline / floor, 2),
         "p50_ms": round(max(f["p50_ms"] for f in figures.values()), 1),
         "p95_ms": round(max(f["p95_ms"] for f in figures.values()), 1),

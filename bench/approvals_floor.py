@@ -5,7 +5,11 @@ same harness, on the same emulator, as Viza.
 - the edit ceiling: a tap is answered and then its message is edited to show the tapped
   page (done at the edit, as Viza's taps are). No database, no middleware: it is the most
   any bot can do when every tap must update the card, so ``edit_ceiling / floor`` bounds
-  the ratio Viza could reach.
+  the ratio Viza could reach;
+- the durable ceiling: as the edit ceiling, but each tap is first stored (one row, one
+  transaction, SQLAlchemy async Core) in a database of the same kind as Viza's run: the
+  most a bot on this stack can do when every tap must be kept and shown. It reads nothing,
+  checks nothing and writes no audit, so Viza, which must, stays below it.
 
 Not a bench by itself (``make bench`` runs it and it only says what it is).
 """
@@ -37,17 +41,22 @@ from tests.e2e.harness import Stack  # noqa: E402
 
 FLOOR_TOKEN = "434343:bench-floor-token"
 EDIT_TOKEN = "434344:bench-edit-floor-token"
-TOKENS = [f"{FLOOR_TOKEN}@viza_floor_bot", f"{EDIT_TOKEN}@viza_edit_floor_bot"]
+DURABLE_TOKEN = "434345:bench-durable-floor-token"
+TOKENS = [
+    f"{FLOOR_TOKEN}@viza_floor_bot",
+    f"{EDIT_TOKEN}@viza_edit_floor_bot",
+    f"{DURABLE_TOKEN}@viza_durable_floor_bot",
+]
 USER = 500020
 WARMUP, FLOOR_TAPS, LATENCY_TAPS, IN_FLIGHT, PACE = 10, 1000, 30, 8, 0.1
 
 
 def start_floor_bot(stack: Stack, token: str, mode: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, str(ROOT / "bench" / "floor_bot.py"), stack.url, token, mode]
+    if mode == "durable":
+        command.append(durable_database(stack))
     with (stack.workdir / f"floor-bot-{mode}.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "floor_bot.py"), stack.url, token, mode],
-            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-        )  # fmt: skip
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"{stack.url}/sandbox/calls?method=getUpdates&bot={token}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
@@ -57,6 +66,13 @@ def start_floor_bot(stack: Stack, token: str, mode: str) -> subprocess.Popen[byt
         time.sleep(0.05)
     process.kill()
     raise RuntimeError(f"the {mode} floor bot did not start polling")
+
+
+def durable_database(stack: Stack) -> str:
+    """PostgreSQL: Viza's bench database (a table of its own); SQLite: a file of its own."""
+    if stack.database_url.startswith("sqlite"):
+        return f"sqlite+aiosqlite:///{stack.workdir / 'durable-floor.sqlite3'}"
+    return stack.database_url
 
 
 async def floor_figures(stack: Stack) -> dict[str, float]:
@@ -80,10 +96,11 @@ async def floor_figures(stack: Stack) -> dict[str, float]:
             "p95_ms": figures["p95_ms"]}  # fmt: skip
 
 
-async def edit_ceiling_figures(stack: Stack) -> dict[str, float]:
+async def edit_ceiling_figures(stack: Stack, token: str = EDIT_TOKEN) -> dict[str, float]:
     """Taps answered and then shown by an edit of their message: the closed-loop rate to
-    the edit, with the same 8 taps in flight on distinct pages as Viza's run."""
-    async with SandboxTelegramClient(stack.url, bot=EDIT_TOKEN, timeout=60) as tg:
+    the edit, with the same 8 taps in flight on distinct pages as Viza's run. The bot of
+    ``token`` (the edit ceiling's or the durable ceiling's) does the rest."""
+    async with SandboxTelegramClient(stack.url, bot=token, timeout=60) as tg:
         message = await _button_message(tg)
         calls = await tg.calls(since=0)
         edits = CardEdits(tg, USER, calls[-1].seq if calls else 0)
