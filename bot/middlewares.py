@@ -48,12 +48,18 @@ class WhoIsThis(BaseMiddleware):
 
 class PersonLanguage(I18nMiddleware):
     """The person's language from the directory; unlinked users get their Telegram locale
-    when we have it, else Russian."""
+    when we have it, else Russian. The choice is also left in the update's data as
+    ``locale``: the error router, which runs after this middleware's context has closed,
+    answers in the same language."""
 
     def __init__(self, i18n: I18n) -> None:
         super().__init__(i18n)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        data["locale"] = locale = self._locale(data)
+        return locale
+
+    def _locale(self, data: dict[str, Any]) -> str:
         person = data.get("person")
         if person is not None and person.language in self.i18n.available_locales:
             return str(person.language)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.errors import N_
 from domain.memo_errors import InvalidMemoNumber, MemoContentError, ReasonRequired
 from domain.memo_states import StepKind, StepStatus
 from domain.roles import Role
@@ -56,11 +57,15 @@ class Attachment:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise MemoContentError("У вложения нет имени файла.")
+            raise MemoContentError(N_("У вложения нет имени файла."))
         if self.size < 0:
-            raise MemoContentError(f"Размер вложения «{self.name}» не может быть отрицательным.")
+            raise MemoContentError(
+                N_("Размер вложения «{name}» не может быть отрицательным."), name=self.name
+            )
         if not _SHA256_RE.fullmatch(self.sha256):
-            raise MemoContentError(f"Контрольная сумма вложения «{self.name}» повреждена.")
+            raise MemoContentError(
+                N_("Контрольная сумма вложения «{name}» повреждена."), name=self.name
+            )
 
 
 @dataclass
@@ -104,9 +109,9 @@ def clean_title(title: str) -> str:
     """The title without surrounding spaces; `MemoContentError` if blank or too long."""
     cleaned = title.strip()
     if not cleaned:
-        raise MemoContentError("Укажите тему записки.")
+        raise MemoContentError(N_("Укажите тему записки."))
     if len(cleaned) > TITLE_MAX:
-        raise MemoContentError(f"Тема записки длиннее {TITLE_MAX} символов.")
+        raise MemoContentError(N_("Тема записки длиннее {limit} символов."), limit=TITLE_MAX)
     return cleaned
 
 
@@ -114,16 +119,18 @@ def clean_text(text: str) -> str:
     """The text without surrounding blank space; `MemoContentError` if blank or too long."""
     cleaned = text.strip()
     if not cleaned:
-        raise MemoContentError("Напишите текст записки.")
+        raise MemoContentError(N_("Напишите текст записки."))
     if len(cleaned) > TEXT_MAX:
-        raise MemoContentError(f"Текст записки длиннее {TEXT_MAX} символов.")
+        raise MemoContentError(N_("Текст записки длиннее {limit} символов."), limit=TEXT_MAX)
     return cleaned
 
 
 def check_attachments(attachments: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
     """``attachments`` unchanged; `MemoContentError` when there are too many."""
     if len(attachments) > ATTACHMENTS_MAX:
-        raise MemoContentError(f"К записке можно приложить не больше {ATTACHMENTS_MAX} файлов.")
+        raise MemoContentError(
+            N_("К записке можно приложить не больше {limit} файлов."), limit=ATTACHMENTS_MAX
+        )
     return attachments
 
 
@@ -131,12 +138,13 @@ def clean_comment(comment: str | None) -> str | None:
     """A decision comment without surrounding spaces, None if blank; too long is refused."""
     cleaned = (comment or "").strip()
     if len(cleaned) > COMMENT_MAX:
-        raise MemoContentError(f"Комментарий длиннее {COMMENT_MAX} символов.")
+        raise MemoContentError(N_("Комментарий длиннее {limit} символов."), limit=COMMENT_MAX)
     return cleaned or None
 
 
 def required_reason(reason: str | None, missing: str) -> str:
-    """A reason that must be given: `ReasonRequired` with ``missing`` when blank."""
+    """A reason that must be given: `ReasonRequired` with ``missing`` (a template marked
+    ``N_``) when blank."""
     cleaned = clean_comment(reason)
     if cleaned is None:
         raise ReasonRequired(missing)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.errors import N_
 from domain.memo_errors import NotTheAuthor, NotYourTurn, StaleDecision
 from domain.memo_events import MemoEvent
 from domain.memo_model import (
@@ -123,9 +124,9 @@ class MemoRecord:
     ) -> MemoEvent:
         step, behalf = self._current_for(step_key, actor, org, now, action)
         if action is MemoAction.REJECT:
-            reason = required_reason(reason, "Укажите причину отклонения.")
+            reason = required_reason(reason, N_("Укажите причину отклонения."))
         else:
-            reason = required_reason(reason, "Укажите, что нужно доработать.")
+            reason = required_reason(reason, N_("Укажите, что нужно доработать."))
         target = next_status(self.status, action)
         status = StepStatus.REJECTED if action is MemoAction.REJECT else StepStatus.RETURNED
         decide(step, status, actor=actor, behalf=behalf, comment=reason, now=now)

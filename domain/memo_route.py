@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.errors import N_
 from domain.memo_errors import NoFinalApprover, RouteError
 from domain.memo_states import StepKind
 from domain.org_model import DealerCenter, OrgDirectory
@@ -97,8 +98,10 @@ def final_approvers(
         stops.append(RouteStop(general, StepKind.FINAL, Role.GENERAL_DIRECTOR))
     if not stops:
         raise NoFinalApprover(
-            "Не удалось определить итогового согласующего: в справочнике нет ни директора "
-            "департамента автора, ни генерального директора."
+            N_(
+                "Не удалось определить итогового согласующего: в справочнике нет ни директора "
+                "департамента автора, ни генерального директора."
+            )
         )
     return tuple(stops)
 
@@ -169,19 +172,21 @@ def _check_intermediate(
 ) -> None:
     if len(approvers) > max_approvers:
         raise RouteError(
-            f"Согласующих не может быть больше {max_approvers} "
-            "(итоговый согласующий не считается)."
+            N_("Согласующих не может быть больше {limit} (итоговый согласующий не считается)."),
+            limit=max_approvers,
         )
     if author in approvers:
-        raise RouteError("Автор не может быть согласующим своей записки.")
+        raise RouteError(N_("Автор не может быть согласующим своей записки."))
     finals = {stop.person for stop in final}
     seen: set[str] = set()
     for code in approvers:
         name = org.person(code).name
         if code in seen:
-            raise RouteError(f"{name} уже есть в цепочке согласования.")
+            raise RouteError(N_("{name} уже есть в цепочке согласования."), name=name)
         if code in finals:
-            raise RouteError(f"{name} согласует записку последним (итоговый согласующий).")
+            raise RouteError(
+                N_("{name} согласует записку последним (итоговый согласующий)."), name=name
+            )
         seen.add(code)
 
 

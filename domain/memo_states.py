@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from domain.errors import N_, Text
 from domain.memo_errors import TransitionNotAllowed
 
 
@@ -21,7 +22,7 @@ class MemoStatus(StrEnum):
 
     @property
     def title_ru(self) -> str:
-        """The Russian UI name, e.g. «На согласовании»."""
+        """The Russian UI name, e.g. «На согласовании» (a template marked ``N_``)."""
         return _MEMO_STATUS_RU[self]
 
     @property
@@ -45,7 +46,7 @@ class MemoAction(StrEnum):
 
     @property
     def title_ru(self) -> str:
-        """The Russian name of the move, e.g. «Вернуть на доработку»."""
+        """The Russian name of the move, e.g. «Вернуть на доработку» (marked ``N_``)."""
         return _MEMO_ACTION_RU[self]
 
 
@@ -97,28 +98,30 @@ def next_status(status: MemoStatus, action: MemoAction) -> MemoStatus:
         raise TransitionNotAllowed(
             status.value,
             action.value,
-            f"Действие «{action.title_ru}» недоступно: записка в статусе «{status.title_ru}».",
+            N_("Действие «{action}» недоступно: записка в статусе «{status}»."),
+            action=Text(action.title_ru),
+            status=Text(status.title_ru),
         )
     return target
 
 
 _MEMO_STATUS_RU: dict[MemoStatus, str] = {
-    MemoStatus.DRAFT: "Черновик",
-    MemoStatus.IN_APPROVAL: "На согласовании",
-    MemoStatus.APPROVED: "Согласована",
-    MemoStatus.REJECTED: "Отклонена",
-    MemoStatus.RETURNED: "Возвращена на доработку",
+    MemoStatus.DRAFT: N_("Черновик"),
+    MemoStatus.IN_APPROVAL: N_("На согласовании"),
+    MemoStatus.APPROVED: N_("Согласована"),
+    MemoStatus.REJECTED: N_("Отклонена"),
+    MemoStatus.RETURNED: N_("Возвращена на доработку"),
 }
 
 _MEMO_ACTION_RU: dict[MemoAction, str] = {
-    MemoAction.SUBMIT: "Отправить на согласование",
-    MemoAction.REVISE: "Изменить",
-    MemoAction.APPROVE: "Согласовать",
-    MemoAction.APPROVE_LAST: "Согласовать",
-    MemoAction.REJECT: "Отклонить",
-    MemoAction.RETURN: "Вернуть на доработку",
-    MemoAction.ADD_APPROVER: "Добавить согласующего",
-    MemoAction.RESUBMIT: "Отправить повторно",
+    MemoAction.SUBMIT: N_("Отправить на согласование"),
+    MemoAction.REVISE: N_("Изменить"),
+    MemoAction.APPROVE: N_("Согласовать"),
+    MemoAction.APPROVE_LAST: N_("Согласовать"),
+    MemoAction.REJECT: N_("Отклонить"),
+    MemoAction.RETURN: N_("Вернуть на доработку"),
+    MemoAction.ADD_APPROVER: N_("Добавить согласующего"),
+    MemoAction.RESUBMIT: N_("Отправить повторно"),
 }
 
 _STEP_STATUS_RU: dict[StepStatus, str] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from domain.errors import N_
 from domain.memo_errors import ApproverRefused, NotYourTurn
 from domain.memo_model import ApprovalStep, utc
 from domain.memo_route import Route, primary_role
@@ -45,15 +46,19 @@ def acting_for(
     if actor == step.approver:
         return None
     if actor == author:
-        raise NotYourTurn("Автор не может принимать решение по своей записке.")
+        raise NotYourTurn(N_("Автор не может принимать решение по своей записке."))
     day = utc(now).astimezone(org.head_office_zone).date()
     assignee, behalf = org.effective_assignee(step.approver, day)
     if actor == assignee and behalf is not None:
         return step.approver
-    names = org.person(assignee).name
-    if behalf is not None:
-        names += f" (за {org.person(behalf).name})"
-    raise NotYourTurn(f"Сейчас решение по записке принимает {names}.")
+    name = org.person(assignee).name
+    if behalf is None:
+        raise NotYourTurn(N_("Сейчас решение по записке принимает {name}."), name=name)
+    raise NotYourTurn(
+        N_("Сейчас решение по записке принимает {name} (за {behalf})."),
+        name=name,
+        behalf=org.person(behalf).name,
+    )
 
 
 def decide(
@@ -102,13 +107,17 @@ def check_addition(
     intermediate = sum(1 for s in round_steps if s.kind is StepKind.INTERMEDIATE)
     if intermediate >= max_approvers:
         raise ApproverRefused(
-            f"Нельзя добавить согласующего: в цепочке уже {intermediate} из {max_approvers} "
-            "возможных (итоговый согласующий не считается)."
+            N_(
+                "Нельзя добавить согласующего: в цепочке уже {count} из {limit} "
+                "возможных (итоговый согласующий не считается)."
+            ),
+            count=intermediate,
+            limit=max_approvers,
         )
     if any(s.approver == person for s in round_steps):
-        raise ApproverRefused(f"{name} уже есть в цепочке согласования.")
+        raise ApproverRefused(N_("{name} уже есть в цепочке согласования."), name=name)
     if person == author:
-        raise ApproverRefused("Автор записки не может быть её согласующим.")
+        raise ApproverRefused(N_("Автор записки не может быть её согласующим."))
 
 
 def insert_approver(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from domain.errors import N_
 from domain.register_route import HOME_CURRENCY, ActingAs, Stage
 from domain.register_states import (
     TRANSITIONS,
@@ -115,7 +116,7 @@ class RegisterApproval:
     def item(self, item_id: int) -> Item:
         found = next((i for i in self.items if i.id == item_id), None)
         if found is None:
-            raise ApprovalError("Такого платежа в реестре нет.")
+            raise ApprovalError(N_("Такого платежа в реестре нет."))
         return found
 
     def ensure_open(self) -> None:
@@ -150,9 +151,9 @@ class RegisterApproval:
         item = self._current_item(item_id)
         reason = reason.strip() if reason and reason.strip() else None
         if decision is Decision.REJECT and reason is None:
-            raise ApprovalError("Укажите причину отклонения.")
+            raise ApprovalError(N_("Укажите причину отклонения."))
         if item.decided_by not in (None, by.person):
-            raise ApprovalError("Этот платёж уже решил другой согласующий.")
+            raise ApprovalError(N_("Этот платёж уже решил другой согласующий."))
         if item.decision is decision and item.reason == reason:
             return False
         old = item.decision
@@ -180,7 +181,9 @@ class RegisterApproval:
         approved."""
         self._check(Action.SEND_ON)
         if waiting := self.undecided():
-            raise ApprovalError(f"Не решено платежей: {len(waiting)}. Решите каждый платёж.")
+            raise ApprovalError(
+                N_("Не решено платежей: {count}. Решите каждый платёж."), count=len(waiting)
+            )
         stage = self.stage
         for item in self.at_stage():
             if item.decision is Decision.REJECT:
@@ -192,7 +195,7 @@ class RegisterApproval:
 
     def return_to_accountant(self, by: ActingAs, reason: str) -> None:
         if not reason.strip():
-            raise ApprovalError("Укажите причину возврата.")
+            raise ApprovalError(N_("Укажите причину возврата."))
         self._move(Action.RETURN, S.RETURNED)
         self.events.append(
             Event("register.returned", by.person, by.on_behalf_of, stage=self.stage,
@@ -218,7 +221,7 @@ class RegisterApproval:
             if i.status in WITHDRAWABLE and (item_ids is None or i.id in item_ids)
         ]  # fmt: skip
         if item_ids is not None and len(chosen) != len(set(item_ids)):
-            raise ApprovalError("Часть платежей уже отклонена или отозвана.")
+            raise ApprovalError(N_("Часть платежей уже отклонена или отозвана."))
         for item in chosen:
             self.events.append(Event("register.item.withdrawn", by, item_id=item.id,
                                      old=item.status, new=ItemStatus.WITHDRAWN))  # fmt: skip
@@ -254,9 +257,9 @@ class RegisterApproval:
     def _current_item(self, item_id: int) -> Item:
         item = self.item(item_id)
         if not item.alive:
-            raise ApprovalError(f"Платёж №{item.position} уже не ждёт решения ({item.status}).")
+            raise ApprovalError(_NOT_WAITING[item.status], number=item.position)
         if self.stage not in item.stages:
-            raise ApprovalError(f"Платёж №{item.position} не на вашем этапе.")
+            raise ApprovalError(N_("Платёж №{number} не на вашем этапе."), number=item.position)
         return item
 
     def _enter_first_stage(self, by: str) -> None:
@@ -287,3 +290,12 @@ class RegisterApproval:
         self._move(Action.SEND_ON, end)
         self.stage_index = None
         self.events.append(Event(action, by, old=S.IN_APPROVAL, new=end))
+
+
+# Why an item that is no longer pending takes no decision (the item's status says).
+_NOT_WAITING = {
+    ItemStatus.APPROVED: N_("Платёж №{number} уже одобрен."),
+    ItemStatus.REJECTED: N_("Платёж №{number} уже отклонён."),
+    ItemStatus.WITHDRAWN: N_("Платёж №{number} отозван бухгалтером."),
+    ItemStatus.MISSED: N_("Платёж №{number} не согласован к сроку."),
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 
 
 class RegisterStatus(StrEnum):
@@ -71,18 +71,18 @@ class TransitionNotAllowed(DomainError):
     """The register's state does not allow this move (e.g. it moved on)."""
 
     def __init__(self, status: RegisterStatus, action: Action) -> None:
-        super().__init__(_NOT_ALLOWED.get(status, "Реестр уже не ждёт этого действия."))
+        super().__init__(_NOT_ALLOWED.get(status, N_("Реестр уже не ждёт этого действия.")))
         self.status, self.action = status, action
 
 
 _NOT_ALLOWED = {
-    S.DRAFT: "Реестр ещё не отправлен на согласование.",
-    S.APPROVED: "Реестр уже согласован полностью.",
-    S.REJECTED: "Реестр отклонён: ни один платёж не одобрен.",
-    S.RETURNED: "Реестр возвращён бухгалтеру на доработку.",
-    S.WITHDRAWN: "Реестр отозван бухгалтером.",
-    S.CANCELLED: "Реестр отменён.",
-    S.CLOSED: "Срок согласования прошёл: реестр закрыт отсечкой.",
+    S.DRAFT: N_("Реестр ещё не отправлен на согласование."),
+    S.APPROVED: N_("Реестр уже согласован полностью."),
+    S.REJECTED: N_("Реестр отклонён: ни один платёж не одобрен."),
+    S.RETURNED: N_("Реестр возвращён бухгалтеру на доработку."),
+    S.WITHDRAWN: N_("Реестр отозван бухгалтером."),
+    S.CANCELLED: N_("Реестр отменён."),
+    S.CLOSED: N_("Срок согласования прошёл: реестр закрыт отсечкой."),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.texts import N_, Text
+
 
 class Role(StrEnum):
     """A role a person holds. Values are stable identifiers used in files and storage."""
@@ -27,20 +29,26 @@ class Role(StrEnum):
         """The English UI name."""
         return _TITLES_EN[self]
 
+    @property
+    def title_text(self) -> Text:
+        """The name inside a message made in the core; the catalogs' English for it is
+        ``title_en`` (a test keeps them equal)."""
+        return Text(self.title_ru)
+
     def display_name(self, language: str = "ru") -> str:
         """The UI name in ``language`` ('ru' or 'en'); Russian for anything else."""
         return self.title_en if language == "en" else self.title_ru
 
 
 _TITLES_RU: dict[Role, str] = {
-    Role.ACCOUNTANT: "Бухгалтер",
-    Role.DC_DIRECTOR: "Директор дилерского центра",
-    Role.DEPARTMENT_DIRECTOR: "Директор департамента",
-    Role.CHIEF_ACCOUNTANT: "Главный бухгалтер",
-    Role.FINANCE_DIRECTOR: "Финансовый директор",
-    Role.GENERAL_DIRECTOR: "Генеральный директор",
-    Role.TREASURER: "Казначей",
-    Role.ADMIN: "Администратор",
+    Role.ACCOUNTANT: N_("Бухгалтер"),
+    Role.DC_DIRECTOR: N_("Директор дилерского центра"),
+    Role.DEPARTMENT_DIRECTOR: N_("Директор департамента"),
+    Role.CHIEF_ACCOUNTANT: N_("Главный бухгалтер"),
+    Role.FINANCE_DIRECTOR: N_("Финансовый директор"),
+    Role.GENERAL_DIRECTOR: N_("Генеральный директор"),
+    Role.TREASURER: N_("Казначей"),
+    Role.ADMIN: N_("Администратор"),
 }
 
 _TITLES_EN: dict[Role, str] = {

@@ -59,7 +59,7 @@ async def reject_reason_typed(
             page=data.get("page", 0),
         )  # fmt: skip
     except DomainError as error:
-        await message.answer(refused(error.message))
+        await message.answer(refused(error))
         await _show_at(Where(message, bot, card_editor), usecases, person, data, None)
         return
     await _show_at(Where(message, bot, card_editor), usecases, person, data, outcome.card)
@@ -83,7 +83,7 @@ async def return_reason_typed(
     try:
         outcome = await usecases.approvals.return_register(person, data["register_id"], reason)
     except DomainError as error:
-        await message.answer(refused(error.message))
+        await message.answer(refused(error))
         await _show_at(Where(message, bot, card_editor), usecases, person, data, None)
         return
     card = outcome.card and replace(outcome.card, note=texts.return_note(reason))

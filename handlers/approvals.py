@@ -30,6 +30,7 @@ from handlers.approval_tap import Tap
 from handlers.card_editor import CardEditor
 from handlers.filters import members_only
 from handlers.states import ApprovalDialog
+from handlers.views import localized
 from services.approval_ports import NoticeSender
 from services.ports import PersonView
 from services.usecases import UseCases
@@ -92,7 +93,7 @@ async def _guarded(tap: Tap, move: Callable[[Tap], Awaitable[None]]) -> None:
     try:
         await move(tap)
     except DomainError as error:
-        await tap.answer(error.message, alert=True)
+        await tap.answer(localized(error), alert=True)
         with suppress(DomainError):  # they may no longer see the register: the alert said why
             await tap.show(None)
 

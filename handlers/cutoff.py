@@ -17,6 +17,7 @@ from handlers import cutoff_views as views
 from handlers import register_keyboards, register_views
 from handlers.cutoff_callbacks import CarryTap
 from handlers.filters import members_only
+from handlers.views import localized
 from services.cutoff import AlreadyCarried
 from services.ports import PersonView
 from services.usecases import UseCases
@@ -37,12 +38,12 @@ async def carry_over(
     try:
         result = await usecases.cutoff.carry_over(person, callback_data.register_id)
     except AlreadyCarried as done:
-        await query.answer(_alert(done.message), show_alert=True)
+        await query.answer(_alert(localized(done)), show_alert=True)
         if done.into is not None:
             await _show_draft(query, usecases, person, done.into)
         return
     except DomainError as refused:
-        await query.answer(_alert(refused.message), show_alert=True)
+        await query.answer(_alert(localized(refused)), show_alert=True)
         return
     await query.answer(_alert(views.carried(result)))
     if isinstance(query.message, Message):

@@ -1,5 +1,9 @@
-"""One error router: domain errors become their Russian message; anything else is logged
-with context and the user gets a short apology. The bot goes on either way."""
+"""One error router: a domain error becomes its message in the reader's language; anything
+else is logged with context and the user gets a short apology. The bot goes on either way.
+
+The router runs after the language middleware's context has closed (and, when identifying
+the user failed, without it): it renders in a context of its own, in the ``locale`` the
+middleware chose for the update, or the default one if it never ran."""
 
 from __future__ import annotations
 
@@ -23,12 +27,14 @@ def router() -> Router:
     return r
 
 
-async def domain_error(event: ErrorEvent) -> None:
+async def domain_error(event: ErrorEvent, i18n_core: I18n, locale: str | None = None) -> None:
     assert isinstance(event.exception, DomainError)
-    await _tell(event, views.refused(event.exception.message))
+    with i18n_core.context(), i18n_core.use_locale(locale or i18n_core.default_locale):
+        text = views.refused(event.exception)
+    await _tell(event, text)
 
 
-async def unexpected_error(event: ErrorEvent, i18n_core: I18n) -> None:
+async def unexpected_error(event: ErrorEvent, i18n_core: I18n, locale: str | None = None) -> None:
     update = event.update
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     log.error(
@@ -38,9 +44,7 @@ async def unexpected_error(event: ErrorEvent, i18n_core: I18n) -> None:
         getattr(user, "id", None),
         exc_info=event.exception,
     )
-    # The failure may have come before the language middleware ran (e.g. the database is
-    # down while identifying the user): render the apology in a context of our own.
-    with i18n_core.context():
+    with i18n_core.context(), i18n_core.use_locale(locale or i18n_core.default_locale):
         text = views.unexpected_error()
     await _tell(event, text)
 

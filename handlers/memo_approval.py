@@ -19,6 +19,7 @@ from handlers.memo_card_view import MESSAGE_LIMIT, card_text
 from handlers.memo_dialog import Flow, edit_message
 from handlers.memo_sending import start_revise, tell
 from handlers.memo_states import MemoAct
+from handlers.views import localized
 from services.memos import MemoFile
 from services.memos.ports import MemoCard, MemoNoticeSender, MemoOutcome
 from services.ports import PersonView
@@ -80,7 +81,7 @@ async def card_tapped(
     try:
         await _tap(flow, query, message, tap)
     except DomainError as error:
-        await query.answer(views.short(error.message, 200), show_alert=True)
+        await query.answer(views.short(localized(error), 200), show_alert=True)
         await _refresh(flow, message, tap.memo_id)
 
 
@@ -107,8 +108,8 @@ async def _tap(flow: Flow, query: CallbackQuery, message: Message, tap: MemoTap)
 
 async def _moved(flow: Flow, query: CallbackQuery, message: Message, outcome: MemoOutcome) -> None:
     """Show the actor the card after their move; tell the others."""
-    await query.answer(views.short(outcome.message, 200) if outcome.message else None,
-                       show_alert=outcome.message is not None)  # fmt: skip
+    note = views.short(localized(outcome.message), 200) if outcome.message else None
+    await query.answer(note, show_alert=note is not None)
     await edit_message(message, card_text(outcome.card), keyboards.card_keyboard(outcome.card))
     await tell(flow, outcome.notices)
 
@@ -148,7 +149,7 @@ async def reason_typed(
     try:
         outcome = await decide(person, memo_id, step, reason or "")
     except DomainError as error:
-        await message.answer(views.refused_move(error.message))
+        await message.answer(views.refused_move(error))
         return
     await state.clear()
     if outcome.message:
@@ -195,10 +196,11 @@ async def add_picked(
     try:
         outcome = await usecases.memos.add_approver(person, data.memo_id, data.step, code)
     except DomainError as error:
-        await query.answer(views.short(error.message, 200), show_alert=True)
+        await query.answer(views.short(localized(error), 200), show_alert=True)
         return
     await state.clear()
-    await query.answer(views.short(outcome.message, 200) if outcome.message else views.added())
+    note = localized(outcome.message) if outcome.message else views.added()
+    await query.answer(views.short(note, 200))
     await query.message.answer(card_text(outcome.card),
                                reply_markup=keyboards.card_keyboard(outcome.card))  # fmt: skip
     await tell(flow, outcome.notices)

@@ -10,21 +10,21 @@ from handlers import memo_views as views
 from handlers.memo_dialog import Flow, plan_for, show
 from handlers.memo_draft import DraftData, DraftFile
 from handlers.memo_notices import TelegramMemoNotices
-from handlers.views import refused
+from handlers.views import localized, refused
 from services.memos.ports import MemoNotice, MemoOutcome
 
 
 async def send_draft(flow: Flow, query: CallbackQuery, preview: Message, data: DraftData) -> None:
     plan = await plan_for(flow, data)
     if plan.problem:
-        await query.answer(views.short(plan.problem, 200), show_alert=True)
+        await query.answer(views.short(localized(plan.problem), 200), show_alert=True)
         return
     await query.answer()
     status = await preview.answer(views.sending())
     try:
         outcome = await _submit(flow, data)
     except DomainError as error:
-        await status.edit_text(refused(error.message))
+        await status.edit_text(refused(error))
         return
     await flow.state.clear()
     await preview.edit_reply_markup(reply_markup=None)

@@ -8,10 +8,11 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
+from domain.errors import DomainError, Text
 from domain.memo import MemoStatus
 from formats.memo_pdf import format_size
 from handlers.memo_draft import DraftData
-from handlers.views import role_name
+from handlers.views import refused, role_name
 from services.memos import RoutePlan
 from services.memos.ports import MemoNotice, MemoRow
 
@@ -130,7 +131,7 @@ def route_screen(plan: RoutePlan, with_gd: bool) -> str:
     gd = _("да") if with_gd else _("нет")
     lines.append(_("С генеральным директором: {gd}.").format(gd=gd))
     if plan.problem:
-        lines.append("⚠️ " + escape(plan.problem))
+        lines.append("⚠️ " + refused(plan.problem))
     return "\n".join(lines)
 
 
@@ -169,7 +170,7 @@ def _preview(data: DraftData, plan: RoutePlan, text_chars: int) -> str:
         _("<b>Маршрут согласования:</b>"), *route_lines(plan),
     ]  # fmt: skip
     if plan.problem:
-        lines.append("⚠️ " + escape(plan.problem))
+        lines.append("⚠️ " + refused(plan.problem))
     return "\n".join(lines)
 
 
@@ -269,8 +270,9 @@ def ask_for(verb: str, number: str | None) -> str:
     return texts[verb].format(number=number_of(number))
 
 
-def refused_move(message: str) -> str:
-    return escape(message)
+def refused_move(said: DomainError | Text) -> str:
+    """A refused move or a use case's note, in the reader's language, HTML-escaped."""
+    return refused(said)
 
 
 def added() -> str:

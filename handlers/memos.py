@@ -27,7 +27,7 @@ from handlers.memo_dialog import Flow, back, forward, plan_for, show, step_of
 from handlers.memo_draft import STEPS, DraftData, DraftFile, load, one_at_a_time, store
 from handlers.memo_sending import send_draft
 from handlers.memo_states import MemoDialog
-from handlers.views import refused
+from handlers.views import localized, refused
 from services.memos.ports import MemoNoticeSender
 from services.ports import PersonView
 from services.usecases import UseCases
@@ -118,7 +118,7 @@ async def _typed(message: Message, flow: Flow, field: str, clean: Callable[[str]
     try:
         setattr(data, field, clean(message.text or ""))
     except DomainError as error:
-        await message.answer(refused(error.message))
+        await message.answer(refused(error))
         return
     await forward(flow, message, field, data)
 
@@ -231,7 +231,7 @@ async def dialog_tapped(
     elif verb is DialogVerb.SEND:
         await send_draft(flow, query, message, data)
     elif verb is DialogVerb.NEXT and (problem := (await plan_for(flow, data)).problem):
-        await query.answer(views.short(problem, 200), show_alert=True)
+        await query.answer(views.short(localized(problem), 200), show_alert=True)
     else:
         await query.answer()
         await _navigate(flow, message, step, data, callback_data)

@@ -24,7 +24,7 @@ from handlers import register_keyboards as keyboards
 from handlers import register_views as views
 from handlers.filters import members_only
 from handlers.register_callbacks import DraftAction, DraftDate, DraftVerb, UploadDc
-from handlers.views import refused
+from handlers.views import localized, refused
 from services.approval_ports import NoticeSender
 from services.ports import PersonView
 from services.register_ports import RegisterSummary
@@ -104,7 +104,7 @@ async def _process(status: Message, flow: _Flow, upload: _Upload, dc_id: int | N
             flow.person, upload.filename, data, dc_id, telegram_file_id=upload.file_id
         )
     except DomainError as error:
-        await status.edit_text(refused(error.message))
+        await status.edit_text(refused(error))
         return
     if isinstance(outcome, NeedDealerCenter):
         await _remember(flow.state, status.message_id, upload)
@@ -148,7 +148,7 @@ async def draft_action(
                 await query.answer()
                 return
     except (RegisterChanged, RegisterNotDraft) as stale:
-        await _show_card(query, stale.summary, stale.message)
+        await _show_card(query, stale.summary, localized(stale))
         return
     await _show_card(query, summary, note)
 
@@ -161,7 +161,7 @@ async def date_chosen(
             person, callback_data.register_id, callback_data.payment_date, callback_data.version
         )
     except (RegisterChanged, RegisterNotDraft) as stale:
-        await _show_card(query, stale.summary, stale.message)
+        await _show_card(query, stale.summary, localized(stale))
         return
     await _show_card(query, summary, views.date_changed(summary))
 
@@ -180,7 +180,7 @@ async def _submit(  # noqa: PLR0917 — the handler's parts, passed along
     except DomainError as refusal:  # changed, no longer a draft, cutoff passed: say why
         summary = await usecases.show_register(person, register_id)
         await _edit(query, views.card(summary), keyboards.draft_card(summary))
-        await query.answer(refusal.message[:200], show_alert=True)
+        await query.answer(localized(refusal)[:200], show_alert=True)
         return
     summary = await usecases.show_register(person, register_id)
     await _show_card(query, summary, views.submitted(summary))

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.calendar import time_left_parts
+from domain.errors import DomainError, Text
 from domain.roles import Role
 from services.ports import PersonView
 
@@ -85,8 +86,13 @@ def linked(person: PersonView) -> str:
     return _("Готово! Аккаунт привязан: <b>{name}</b>.").format(name=escape(person.full_name))
 
 
-def refused(message: str) -> str:
-    return escape(message)
+def localized(said: DomainError | Text) -> str:
+    """A refusal or a note made by a use case, in the reader's language (not escaped)."""
+    return said.translated(_) if isinstance(said, DomainError) else said.render(_)
+
+
+def refused(said: DomainError | Text) -> str:
+    return escape(localized(said))
 
 
 def deactivated() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 
 
 class InviteRefused(DomainError):
@@ -19,3 +19,6 @@ class NotLinked(DomainError):
 
 class NotAllowed(DomainError):
     """The person may not do this (their role or the item's state forbids it)."""
+
+
+NOT_THE_ACCOUNTANT = N_("Реестр №{number} ведёт бухгалтер ДЦ «{dc}» — у вас нет доступа к нему.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.audit import SYSTEM_ACTOR
-from domain.errors import UnknownPersonError
+from domain.errors import N_, UnknownPersonError
 from domain.phone import normalize_phone
 from domain.roles import Role
 from services.batches import Batches
@@ -41,7 +41,7 @@ class CreateInvite:
         self, person: str | int, by: PersonView | None, bot_username: str | None
     ) -> IssuedInvite:
         if by is not None and not (by.active and by.has(Role.ADMIN)):
-            raise NotAllowed("Приглашения создаёт только администратор.")
+            raise NotAllowed(N_("Приглашения создаёт только администратор."))
         token = secrets.token_urlsafe(24)
         now = self._clock.now()
         async with self._uow() as uow:
@@ -85,13 +85,13 @@ class LinkByInvite:
         async with self._uow() as uow:
             invite = await uow.invites.by_token(token_digest(token))
             if invite is None:
-                raise InviteRefused("Приглашение не найдено. Попросите администратора новое.")
+                raise InviteRefused(N_("Приглашение не найдено. Попросите администратора новое."))
             if invite.used_at is not None:
-                raise InviteRefused("Это приглашение уже использовано. Попросите новое.")
+                raise InviteRefused(N_("Это приглашение уже использовано. Попросите новое."))
             if invite.expires_at <= now:
-                raise InviteRefused("Срок действия приглашения истёк. Попросите новое.")
+                raise InviteRefused(N_("Срок действия приглашения истёк. Попросите новое."))
             if not await uow.invites.mark_used(invite.id, telegram_user_id, now):
-                raise InviteRefused("Это приглашение уже использовано. Попросите новое.")
+                raise InviteRefused(N_("Это приглашение уже использовано. Попросите новое."))
             person = await _link(uow, invite.person_id, telegram_user_id, "invite", now)
             await uow.commit()
         return person
@@ -108,8 +108,10 @@ class LinkByContact:
     ) -> PersonView:
         if contact_user_id != telegram_user_id:
             raise ContactRefused(
-                "Это не ваш контакт. Нажмите кнопку «Поделиться номером» — "
-                "бот примет только ваш собственный номер."
+                N_(
+                    "Это не ваш контакт. Нажмите кнопку «Поделиться номером» — "
+                    "бот примет только ваш собственный номер."
+                )
             )
         normalized = normalize_phone(phone)
         now = self._clock.now()
@@ -117,8 +119,10 @@ class LinkByContact:
             matches = await uow.org.active_people_by_phone(normalized)
             if len(matches) != 1:
                 raise ContactRefused(
-                    "Номер не найден в справочнике сотрудников. Обратитесь к администратору "
-                    "за приглашением."
+                    N_(
+                        "Номер не найден в справочнике сотрудников. Обратитесь к "
+                        "администратору за приглашением."
+                    )
                 )
             person = await _link(uow, matches[0].id, telegram_user_id, "contact", now)
             await uow.commit()
@@ -130,7 +134,7 @@ async def _link(
 ) -> PersonView:
     person = await uow.org.person_by_id(person_id)
     if person is None or not person.active:
-        raise InviteRefused("Сотрудник отключён в справочнике. Обратитесь к администратору.")
+        raise InviteRefused(N_("Сотрудник отключён в справочнике. Обратитесь к администратору."))
     previous = await uow.links.telegram_of(person_id)
     await uow.links.link(person_id, telegram_user_id, method, now)
     await uow.audit.append(

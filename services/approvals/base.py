@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from domain.calendar import CutoffPolicy
+from domain.errors import N_
 from domain.org_model import Substitute
 from domain.register_approval import RegisterApproval, RegisterStatus
 from domain.register_route import (
@@ -27,7 +28,7 @@ from services.approval_ports import (
     RegisterContext,
 )
 from services.approvals.records import audit_entry, build_approval
-from services.errors import NotAllowed
+from services.errors import NOT_THE_ACCOUNTANT, NotAllowed
 from services.ports import Clock, PersonView
 from services.register_mirror import RegisterMirror
 from services.registers.model import RegisterNotFound
@@ -122,34 +123,31 @@ class ApprovalUseCase:
     def _require_view(self, loaded: Loaded, actor: PersonView) -> None:
         if not actor.active or not self._may_view(loaded, actor):
             raise NotAllowed(
-                f"Реестр №{loaded.approval.id} — дилерского центра «{loaded.context.dc_name}»; "
-                "он не на вашем согласовании."
-            )
+                N_("Реестр №{number} — дилерского центра «{dc}»; он не на вашем согласовании."),
+                number=loaded.approval.id, dc=loaded.context.dc_name,
+            )  # fmt: skip
 
     def _require_acting(self, loaded: Loaded, actor: PersonView) -> ActingAs:
         self._require_view(loaded, actor)
         approval = loaded.approval
         if approval.status is RegisterStatus.IN_APPROVAL and self._cutoff_passed(loaded):
-            raise CutoffPassed("Срок согласования прошёл: решения по этому реестру закрыты.")
+            raise CutoffPassed(N_("Срок согласования прошёл: решения по этому реестру закрыты."))
         if loaded.acting is None:
             approval.ensure_open()
-            raise NotAllowed(_why_not_yours(loaded, actor))
+            raise _why_not_yours(loaded, actor)
         return loaded.acting
 
     def _require_accountant(
         self,
         loaded: Loaded,
         actor: PersonView,
-        late: str | None = "Срок согласования прошёл: изменить реестр уже нельзя.",
+        late: str | None = N_("Срок согласования прошёл: изменить реестр уже нельзя."),
     ) -> None:
         """Only an accountant of the register's DC; before the cutoff unless ``late`` is
         None (the caller then checks the time itself)."""
         context = loaded.context
         if not actor.active or not context.kept_by(actor.code):
-            raise NotAllowed(
-                f"Реестр №{loaded.approval.id} ведёт бухгалтер ДЦ «{context.dc_name}» — "
-                "у вас нет доступа к нему."
-            )
+            raise NotAllowed(NOT_THE_ACCOUNTANT, number=loaded.approval.id, dc=context.dc_name)
         if late is not None and self._cutoff_passed(loaded):
             raise CutoffPassed(late)
 
@@ -269,12 +267,17 @@ class ApprovalUseCase:
         return told or await self._notify_people(uow, set(context.accountants), notice)
 
 
-def _why_not_yours(loaded: Loaded, actor: PersonView) -> str:
+def _why_not_yours(loaded: Loaded, actor: PersonView) -> NotAllowed:
     """Why a viewer may not decide: «ушёл дальше» only when this round passed a stage that is
     theirs by position (a stale card's tap; who decided it would take a query)."""
     approval = loaded.approval
     assert approval.stage is not None
     passed = approval.route[: approval.route.index(approval.stage)]
     if any(loaded.context.held_by(stage, actor) for stage in passed):
-        return "Реестр ушёл дальше: решение на этом этапе принимает другой человек."
-    return f"Решение на этапе «{approval.stage.role.title_ru}» принимает другой человек."
+        return NotAllowed(
+            N_("Реестр ушёл дальше: решение на этом этапе принимает другой человек.")
+        )
+    return NotAllowed(
+        N_("Решение на этапе «{stage}» принимает другой человек."),
+        stage=approval.stage.role.title_text,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from domain.errors import N_
 from domain.org_model import Substitute
 from domain.register_route import resolve_actor
 from domain.roles import Role
@@ -36,7 +37,7 @@ class ItemDetails(ApprovalUseCase):
             )
         found = items[0] if items else None
         if found is None:
-            raise NotAllowed("Такого платежа в реестре нет.")
+            raise NotAllowed(N_("Такого платежа в реестре нет."))
         return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from domain.errors import N_
 from domain.register_route import Stage
 from services.errors import NotAllowed
 
@@ -22,7 +23,7 @@ def require_version(loaded: Loaded, expected_version: int) -> None:
     """Checked under the register's lock, so nothing changes between check and move."""
     if loaded.approval.version != expected_version:
         raise StaleConfirmation(
-            "Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз."
+            N_("Пока вы подтверждали, реестр изменился. Проверьте карточку ещё раз.")
         )
 
 
@@ -41,6 +42,8 @@ def stale_card(loaded: Loaded, seen: Seen | None) -> StaleCard | None:
     if seen is None or seen == (approval.round, approval.stage):
         return None
     return StaleCard(
-        "Эта кнопка — со старой карточки: реестр с тех пор перешёл на другой этап или был "
-        "отправлен заново. Проверьте обновлённую карточку."
+        N_(
+            "Эта кнопка — со старой карточки: реестр с тех пор перешёл на другой этап или был "
+            "отправлен заново. Проверьте обновлённую карточку."
+        )
     )

@@ -3,6 +3,7 @@ resubmit after a return, withdraw the register or some of its items."""
 
 from __future__ import annotations
 
+from domain.errors import N_
 from domain.register_approval import RegisterStatus
 from services.approval_ports import ApprovalUnitOfWork, Notice, Outcome
 from services.approvals.base import ApprovalUseCase, Loaded
@@ -30,8 +31,11 @@ class SubmitForApproval(ApprovalUseCase):
                 raise RegisterChanged(summary)
             if self._cutoff_passed(loaded):
                 raise PaymentDateRefused(
-                    f"Отсечка на {summary.payment_date:%d.%m.%Y} прошла: выберите новую дату "
-                    "оплаты и отправьте реестр снова."
+                    N_(
+                        "Отсечка на {date:%d.%m.%Y} прошла: выберите новую дату оплаты и "
+                        "отправьте реестр снова."
+                    ),
+                    date=summary.payment_date,
                 )
             loaded.approval.submit(actor.code)
             await self._record(uow, loaded, actor)

@@ -10,7 +10,7 @@ draft is cancelled, its items may be carried again.
 
 from __future__ import annotations
 
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 from domain.register_approval import RegisterStatus
 from services.cutoff.base import JobUseCase, day_text
 from services.cutoff.ports import CarryDraft, CarryResult, CutoffUnitOfWork
@@ -23,8 +23,11 @@ class AlreadyCarried(DomainError):
     """Every missed item of the register is in a live draft already (``into``)."""
 
     def __init__(self, register_id: int, into: int | None) -> None:
-        where = f" в реестр №{into}" if into else ""
-        super().__init__(f"Платежи реестра №{register_id} уже перенесены{where}.")
+        if into:
+            text = N_("Платежи реестра №{number} уже перенесены в реестр №{into}.")
+        else:
+            text = N_("Платежи реестра №{number} уже перенесены.")
+        super().__init__(text, number=register_id, into=into)
         self.register_id, self.into = register_id, into
 
 
@@ -39,12 +42,13 @@ class CarryOver(JobUseCase):
             context = await uow.approvals.context(register_id)
             if not actor.active or not context.kept_by(actor.code):
                 raise NotAllowed(
-                    f"Переносить платежи реестра №{register_id} может бухгалтер ДЦ "
-                    f"«{context.dc_name}»."
-                )
+                    N_("Переносить платежи реестра №{number} может бухгалтер ДЦ «{dc}»."),
+                    number=register_id, dc=context.dc_name,
+                )  # fmt: skip
             if status != RegisterStatus.CLOSED.value:
                 raise NotAllowed(
-                    f"Реестр №{register_id} не закрыт отсечкой: переносить из него нечего."
+                    N_("Реестр №{number} не закрыт отсечкой: переносить из него нечего."),
+                    number=register_id,
                 )
             new_date = max(
                 self.policy.payment_date_for_upload(now),

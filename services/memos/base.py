@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.audit import StoredEntry
+from domain.errors import N_
 from domain.memo import DEFAULT_MAX_APPROVERS, MemoAction, MemoEvent
 from domain.org_model import OrgDirectory
 from services.b24_ports import enqueue_bitrix_notice, wants_bitrix_notice
@@ -39,7 +40,7 @@ class MemoRules:
 
 class MemoNotFound(NotAllowed):
     def __init__(self) -> None:
-        super().__init__("Служебная записка не найдена.")
+        super().__init__(N_("Служебная записка не найдена."))
 
 
 @dataclass
@@ -71,7 +72,7 @@ class MemoUseCase:
     def _require_view(self, opened: Opened, actor: PersonView) -> None:
         memo = opened.loaded.memo
         if not actor.active:
-            raise NotAllowed("Ваша учётная запись отключена.")
+            raise NotAllowed(N_("Ваша учётная запись отключена."))
         if is_involved(memo, actor.code) or memo.can_decide(actor.code, opened.org, self._now()):
             return
         raise MemoNotFound()

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from domain.audit import StoredEntry
+from domain.errors import N_, Text
 from domain.memo import MemoStatus, StaleDecision, StepStatus
 from formats.memo_document import memo_document
 from services.memos.base import MemoRules, MemoUseCase, Opened
@@ -26,11 +27,11 @@ from services.memos.ports import (
 from services.ports import Clock, PersonView
 
 _DONE_BEFORE = {
-    StepStatus.APPROVED: "Вы уже согласовали эту записку.",
-    StepStatus.REJECTED: "Вы уже отклонили эту записку.",
-    StepStatus.RETURNED: "Вы уже вернули эту записку на доработку.",
+    StepStatus.APPROVED: N_("Вы уже согласовали эту записку."),
+    StepStatus.REJECTED: N_("Вы уже отклонили эту записку."),
+    StepStatus.RETURNED: N_("Вы уже вернули эту записку на доработку."),
 }
-STALE = "Уже решено: этот шаг согласования больше не ожидает решения."
+STALE = N_("Уже решено: этот шаг согласования больше не ожидает решения.")
 
 Move = Callable[[MemoUnitOfWork, Opened], Awaitable[None]]
 
@@ -61,11 +62,11 @@ class _Decision(MemoUseCase):
         return [n for n in notices if n.person.id != actor.id]
 
     @staticmethod
-    def _repeat_note(opened: Opened, actor: PersonView, step_key: int) -> str:
+    def _repeat_note(opened: Opened, actor: PersonView, step_key: int) -> Text:
         step = next((s for s in opened.loaded.memo.steps if s.key == step_key), None)
         if step is not None and step.decided_by == actor.code:
-            return _DONE_BEFORE.get(step.status, STALE)
-        return STALE
+            return Text(_DONE_BEFORE.get(step.status, STALE))
+        return Text(STALE)
 
 
 class ApproveMemo(_Decision):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.errors import N_, Text
 from domain.memo import (
     Attachment,
     Memo,
@@ -41,12 +42,13 @@ class RoutePerson:
 
 @dataclass(frozen=True)
 class RoutePlan:
-    """The chain as the preview shows it; ``problem`` says why it cannot be sent as is."""
+    """The chain as the preview shows it; ``problem`` says why it cannot be sent as is
+    (worded in the reader's language by the Telegram side)."""
 
     intermediate: tuple[RoutePerson, ...]
     final: tuple[RoutePerson, ...]
     max_approvers: int
-    problem: str | None = None
+    problem: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class PlanRoute(MemoUseCase):
                 max_approvers=self._rules.max_approvers,
             )
         except RouteError as error:
-            problem = error.message
+            problem = error.text
         finals = final_approvers(
             org, author=actor.code, executor=executor, with_general_director=with_gd
         )
@@ -194,7 +196,7 @@ class ResubmitMemo(MemoUseCase):
         stored = {a.id: a for a in loaded.attachments}
         keep = [a.id for a in draft.attachments if isinstance(a, KeptAttachment)]
         if any(k not in stored for k in keep):
-            raise NotAllowed("Вложение записки не найдено: откройте записку заново.")
+            raise NotAllowed(N_("Вложение записки не найдено: откройте записку заново."))
         metas = [_stored_meta(stored[k]) for k in keep] + [_meta(a) for a in new]
         loaded.memo.revise(
             actor=actor.code, org=opened.org, now=self._now(), title=draft.title,
@@ -215,7 +217,7 @@ class EditDraft(MemoUseCase):
             opened = await self._open(uow, memo_id, lock=False)
         memo = opened.loaded.memo
         if memo.author != actor.code or memo.status is not MemoStatus.RETURNED:
-            raise NotAllowed("Изменить можно только свою записку, возвращённую на доработку.")
+            raise NotAllowed(N_("Изменить можно только свою записку, возвращённую на доработку."))
         draft = MemoDraft(
             memo.title,
             memo.text,
@@ -233,7 +235,9 @@ def check_sizes(files: Sequence[NewAttachment], limit: int) -> None:
     for file in files:
         if file.size > limit:
             raise NotAllowed(
-                f"Файл «{file.name}» больше {limit // (1024 * 1024)} МБ: приложите файл меньше."
+                N_("Файл «{name}» больше {mb} МБ: приложите файл меньше."),
+                name=file.name,
+                mb=limit // (1024 * 1024),
             )
 
 
@@ -245,7 +249,7 @@ async def require_active(uow: MemoUnitOfWork, codes: Sequence[str]) -> None:
         person = people.get(code)
         if person is None or not person.active:
             name = person.full_name if person else code
-            raise NotAllowed(f"{name}: учётная запись отключена или не найдена.")
+            raise NotAllowed(N_("{name}: учётная запись отключена или не найдена."), name=name)
 
 
 def _meta(file: NewAttachment) -> Attachment:
@@ -256,5 +260,15 @@ def _stored_meta(file: StoredAttachment) -> Attachment:
     return Attachment(file.name, file.size, file.sha256, file.mime)
 
 
-def _already(memo: Memo) -> str:
-    return f"Записка уже отправлена: {memo.status.title_ru.lower()}."
+_ALREADY_SENT = {
+    MemoStatus.DRAFT: N_("Записка уже отправлена: черновик."),
+    MemoStatus.IN_APPROVAL: N_("Записка уже отправлена: на согласовании."),
+    MemoStatus.APPROVED: N_("Записка уже отправлена: согласована."),
+    MemoStatus.REJECTED: N_("Записка уже отправлена: отклонена."),
+    MemoStatus.RETURNED: N_("Записка уже отправлена: возвращена на доработку."),
+}
+
+
+def _already(memo: Memo) -> Text:
+    """The note for a repeated «Отправить»: where the memo is now."""
+    return Text(_ALREADY_SENT[memo.status])

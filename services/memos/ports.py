@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from domain.errors import Text
 from domain.memo import Memo, MemoStatus, StepStatus
 from domain.org_model import OrgDirectory
 from domain.roles import Role
@@ -271,11 +272,11 @@ class MemoNotice:
 @dataclass(frozen=True)
 class MemoOutcome:
     """What a move did: the actor's refreshed card, who to tell, and a note for the actor
-    (e.g. «уже решено»)."""
+    (e.g. «уже решено»; the Telegram side words it in the actor's language)."""
 
     card: MemoCard
     notices: tuple[MemoNotice, ...] = ()
-    message: str | None = None
+    message: Text | None = None
 
 
 class MemoNoticeSender(Protocol):

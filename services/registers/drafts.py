@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.errors import N_
 from domain.register_approval import RegisterStatus
-from services.errors import NotAllowed
+from services.errors import NOT_THE_ACCOUNTANT, NotAllowed
 from services.ports import AuditEvent, Clock, PersonView
 from services.register_ports import RegisterSummary, RegisterUnitOfWork, RegisterUowFactory
 from services.registers.model import (
@@ -37,10 +38,7 @@ class _DraftUseCase:
             raise RegisterNotFound()
         served = await uow.registers.dealer_centers_served_by(actor.id) if actor.active else ()
         if summary.dc.id not in {dc.id for dc in served}:
-            raise NotAllowed(
-                f"Реестр №{summary.id} ведёт бухгалтер ДЦ «{summary.dc.name}» — "
-                "у вас нет доступа к нему."
-            )
+            raise NotAllowed(NOT_THE_ACCOUNTANT, number=summary.id, dc=summary.dc.name)
         return summary
 
     async def _load_draft(
@@ -136,13 +134,18 @@ class ChangePaymentDate(_DraftUseCase):
         earliest = self.earliest_payment_date(summary, self._clock.now())
         if not self._rules.cutoff.calendar.is_business_day(new_date):
             raise PaymentDateRefused(
-                f"{new_date:%d.%m.%Y} — нерабочий день, платежей нет. Выберите рабочий день."
+                N_("{date:%d.%m.%Y} — нерабочий день, платежей нет. Выберите рабочий день."),
+                date=new_date,
             )
         if new_date < earliest:
-            raise PaymentDateRefused(f"Дата оплаты не может быть раньше {earliest:%d.%m.%Y}.")
+            raise PaymentDateRefused(
+                N_("Дата оплаты не может быть раньше {date:%d.%m.%Y}."), date=earliest
+            )
         latest = earliest + timedelta(days=self._rules.date_horizon_days)
         if new_date > latest:
-            raise PaymentDateRefused(f"Дата оплаты не может быть позже {latest:%d.%m.%Y}.")
+            raise PaymentDateRefused(
+                N_("Дата оплаты не может быть позже {date:%d.%m.%Y}."), date=latest
+            )
 
 
 class CancelDraft(_DraftUseCase):

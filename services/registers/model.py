@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.calendar import BusinessCalendar, CutoffPolicy
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 from domain.register_approval import RegisterStatus
 from formats.registers import ReadLimits
 from services.register_ports import DealerCenterRef, RegisterSummary
@@ -90,7 +90,7 @@ UploadOutcome = NeedDealerCenter | Rejected | DraftReady
 
 class RegisterNotFound(DomainError):
     def __init__(self) -> None:
-        super().__init__("Реестр не найден.")
+        super().__init__(N_("Реестр не найден."))
 
 
 class RegisterChanged(DomainError):
@@ -98,7 +98,7 @@ class RegisterChanged(DomainError):
     its current state, for refreshing the card."""
 
     def __init__(self, summary: RegisterSummary) -> None:
-        super().__init__(f"Реестр №{summary.id} изменился — карточка обновлена.")
+        super().__init__(N_("Реестр №{number} изменился — карточка обновлена."), number=summary.id)
         self.summary = summary
 
 
@@ -107,10 +107,10 @@ class RegisterNotDraft(DomainError):
 
     def __init__(self, summary: RegisterSummary) -> None:
         text = {
-            RegisterStatus.IN_APPROVAL: "уже отправлен на согласование",
-            RegisterStatus.CANCELLED: "уже отменён",
-        }.get(summary.status, "уже не черновик")
-        super().__init__(f"Реестр №{summary.id} {text}.")
+            RegisterStatus.IN_APPROVAL: N_("Реестр №{number} уже отправлен на согласование."),
+            RegisterStatus.CANCELLED: N_("Реестр №{number} уже отменён."),
+        }.get(summary.status, N_("Реестр №{number} уже не черновик."))
+        super().__init__(text, number=summary.id)
         self.summary = summary
 
 

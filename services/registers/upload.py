@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from contextlib import AsyncExitStack
 
+from domain.errors import N_
 from formats.registers import RegisterFileError
 from formats.registers.limits import check_file_size
 from services.errors import NotAllowed
@@ -58,9 +59,9 @@ class UploadRegister:
         await self._served(actor)
         if size is not None and size > self._rules.limits.max_file_bytes:
             raise FileRefused(
-                f"Файл слишком большой: {_mb(size)} МБ, предел — "
-                f"{_mb(self._rules.limits.max_file_bytes)} МБ."
-            )
+                N_("Файл слишком большой: {size} МБ, предел — {limit} МБ."),
+                size=_mb(size), limit=_mb(self._rules.limits.max_file_bytes),
+            )  # fmt: skip
 
     async def __call__(
         self,
@@ -101,7 +102,7 @@ class UploadRegister:
             if served:
                 return served
             accountants = await uow.registers.accountants_for(actor.id)
-        raise NotAllowed(_who_can(accountants))
+        raise _who_can(accountants)
 
 
 async def _follow(
@@ -135,25 +136,31 @@ def _pick(served: Sequence[DealerCenterRef], dc_id: int | None) -> DealerCenterR
     if dc_id is not None:
         chosen = next((dc for dc in served if dc.id == dc_id), None)
         if chosen is None:
-            raise NotAllowed("Вы не ведёте учёт этого дилерского центра — выберите свой.")
+            raise NotAllowed(N_("Вы не ведёте учёт этого дилерского центра — выберите свой."))
         return chosen
     return served[0] if len(served) == 1 else None
 
 
-def _who_can(accountants: Sequence[tuple[str, str]]) -> str:
-    text = (
-        "Реестры платежей загружают бухгалтеры дилерских центров. "
-        "Вы не указаны бухгалтером ни одного ДЦ."
-    )
+def _who_can(accountants: Sequence[tuple[str, str]]) -> NotAllowed:
     by_person: dict[str, list[str]] = {}
     for name, dc in accountants:
         by_person.setdefault(name, []).append(dc)
-    if by_person:
-        names = "; ".join(
-            f"{name} ({', '.join(dcs)})" for name, dcs in list(by_person.items())[:10]
+    if not by_person:
+        return NotAllowed(
+            N_(
+                "Реестры платежей загружают бухгалтеры дилерских центров. Вы не указаны "
+                "бухгалтером ни одного ДЦ. Если это ошибка, обратитесь к администратору."
+            )
         )
-        text += f" Бухгалтеры ваших ДЦ: {names}."
-    return text + " Если это ошибка, обратитесь к администратору."
+    names = "; ".join(f"{name} ({', '.join(dcs)})" for name, dcs in list(by_person.items())[:10])
+    return NotAllowed(
+        N_(
+            "Реестры платежей загружают бухгалтеры дилерских центров. Вы не указаны "
+            "бухгалтером ни одного ДЦ. Бухгалтеры ваших ДЦ: {names}. Если это ошибка, "
+            "обратитесь к администратору."
+        ),
+        names=names,
+    )
 
 
 def _rejected(filename: str, errors: tuple[str, ...]) -> Rejected:

@@ -1,6 +1,6 @@
 """Register approval through the real bot and the Telegram emulator (PRODUCT §3 «Approval
 route», «Review UI»): the ekb-toyota register walks its whole route by taps, and the
-refusals answer clearly and change nothing."""
+refusals answer clearly (in the reader's language) and change nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.e2e.harness import FIXTURES, Stack
 EKB = (FIXTURES / "registers" / "ekb-toyota_2026-11-30.xlsx").read_bytes()
 IVANOVA, SIDOROV, SOKOLOV = 500033, 500022, 500023
 GLAVBUH, FINDIR, GENDIR = 500003, 500002, 500001
+ADMIN = 500005  # language = "en" in the org
 THRESHOLD = 1_000_000
 
 
@@ -138,6 +139,15 @@ async def test_refusals_answer_and_change_nothing(tg: SandboxTelegramClient, sta
     menu = (await sokolov.chat())[-1]
     answer = await sokolov.press(menu.message_id, approve_one, crafted=True)
     assert answer is not None and "Тойота Центр Екатеринбург" in (answer.text or "")
+
+    admin = tg.user(ADMIN)  # reads English: the refusal made in the core comes in English
+    await admin.send_command("/start")
+    menu = await admin.wait_for_message(lambda m: bool(m.text))
+    answer = await admin.press(menu.message_id, approve_one, crafted=True)
+    assert answer is not None and answer.text == (
+        f"Register #{register_id} belongs to the dealer center «Тойота Центр Екатеринбург»; "
+        "it is not awaiting your approval."
+    )
 
     stranger = await tg.create_user("Чужой", user_id=stack.users.telegram_id())
     await stranger.send_command("/start")

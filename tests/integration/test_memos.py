@@ -175,7 +175,7 @@ async def test_a_rejection_ends_the_memo_and_tells_the_author_why(office: Office
     assert [s.status for s in rejected.card.steps] == [
         StepStatus.REJECTED, StepStatus.SKIPPED, StepStatus.SKIPPED]  # fmt: skip
     late = await office.memos.approve(sidorov, outcome.card.memo_id, key)
-    assert late.message == "Вы уже отклонили эту записку."
+    assert str(late.message) == "Вы уже отклонили эту записку."
 
 
 async def test_return_edit_and_resubmit_make_a_new_round(office: Office):
@@ -218,7 +218,7 @@ async def test_a_double_tap_decides_once(office: Office):
         office.memos.approve(sidorov, outcome.card.memo_id, key),
         office.memos.approve(sidorov, outcome.card.memo_id, key),
     )
-    assert sorted([first.message or "", second.message or ""]) == [
+    assert sorted([str(first.message or ""), str(second.message or "")]) == [
         "", "Вы уже согласовали эту записку."]  # fmt: skip
     async with office.database.sessions() as session:  # type: ignore[attr-defined]
         approvals = await session.scalar(
@@ -236,7 +236,7 @@ async def test_stale_and_foreign_buttons_change_nothing(office: Office):
     moved = await office.approve(SIDOROV, outcome)
     petrov = await office.who(PETROV)
     stale = await office.memos.approve(petrov, memo_id, old_key)
-    assert stale.message is not None and "Уже решено" in stale.message
+    assert stale.message is not None and "Уже решено" in str(stale.message)
     assert stale.card.current_step_key == moved.card.current_step_key
     glavbuh = await office.who(GLAVBUH)
     with pytest.raises(NotAllowed):  # not involved at all: the memo is not even shown

@@ -19,6 +19,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.i18n import DOMAIN, compile_catalogs
+from domain.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -130,3 +131,14 @@ def test_the_catalogs_compile_and_english_answers_in_english(
         if compiled.gettext(str(message.id)) != message.string
     ]
     assert wrong == [], "the compiled English catalog answers differently from the .po"
+
+
+def test_english_names_a_role_in_a_core_message_as_the_menu_does(english: Catalog) -> None:
+    """A role inside a refusal made in the core (``Role.title_text``) is translated by the
+    catalog; the menu shows ``Role.title_en``: the two must not drift apart."""
+    drift = {
+        role.title_ru: (english[role.title_ru].string if english.get(role.title_ru) else None)
+        for role in Role
+        if english.get(role.title_ru) is None or english[role.title_ru].string != role.title_en
+    }
+    assert drift == {}
