@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from domain.org import load_org_toml
-from domain.register_route import DEFAULT_ROUTE, RoutePolicy, Stage
-from services.approvals import ApprovalRules
-from services.registers.model import RegisterRules
-from services.usecases import UseCases
+from domain.register_route import Stage
 from tests.conftest import FIXTURES
+from tests.integration import test_route_overrides as route_overrides
 from tests.integration.test_register_approval import (
     EKB,
     FINDIR,
@@ -28,28 +24,14 @@ from tests.integration.test_register_approval import (
     IVANOVA,
     PETROV,
     Office,
-    make_office,
     pass_stage,
 )
+from tests.integration.test_route_overrides import EKB_ROUTE, KUZNETSOV, VOLKOVA
 from tests.unit.registers.builders import HEADER_RU, payment, xlsx
 
-VOLKOVA, KUZNETSOV = 500031, 500020  # msk-kia's accountant and director
 SMIRNOVA = 500030  # an accountant of msk-toyota, which Кузнецов directs as well
-EKB_ROUTE = (Stage.DEPARTMENT_DIRECTOR, Stage.CHIEF_ACCOUNTANT, Stage.FINANCE_DIRECTOR,
-             Stage.GENERAL_DIRECTOR)  # fmt: skip
+office = route_overrides.office  # the fixture: ekb-toyota on its own route, others default
 CODES = [p.code for p in load_org_toml((FIXTURES / "org.toml").read_text("utf-8")).people]
-
-
-@pytest.fixture
-async def office(uow_factory, clock, database) -> Office:
-    rules = RegisterRules()
-    policy = RoutePolicy(rules.ceo_threshold, DEFAULT_ROUTE, {"ekb-toyota": EKB_ROUTE})
-    made = await make_office(uow_factory, clock, database)
-    made.cases = UseCases.build(
-        uow_factory, clock, invite_ttl_hours=24, register_rules=rules,
-        approval_rules=ApprovalRules(policy, rules.cutoff),
-    )  # fmt: skip
-    return made
 
 
 async def holders_three_ways(office: Office, register_id: int) -> tuple[Stage, list[set[str]]]:
