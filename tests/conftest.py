@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,11 +39,53 @@ def clock() -> SetClock:
     return SetClock()
 
 
-async def _fresh_pg_database() -> str:
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Each kind's schema is migrated once per run; every test gets a copy (a file copy
+    for SQLite, ``CREATE DATABASE … TEMPLATE`` for PostgreSQL), which is what running the
+    migrations again would give, at a fraction of the time."""
+    templates = Templates(tmp_path_factory.mktemp("migrated") / "viza.sqlite3")
+    yield templates
+    if templates.pg_name is not None:
+        asyncio.run(_drop_pg_database(templates.pg_name))
+
+
+@dataclass
+class Templates:
+    sqlite_file: Path
+    pg_name: str | None = None
+    _sqlite_ready: bool = False
+
+    async def sqlite_copy(self, target: Path) -> None:
+        if not self._sqlite_ready:
+            db = create_database(f"sqlite+aiosqlite:///{self.sqlite_file}")
+            await upgrade_to_head(db)
+            await db.dispose()  # the last connection closes: the WAL is folded into the file
+            assert not self.sqlite_file.with_name(self.sqlite_file.name + "-wal").exists()
+            self._sqlite_ready = True
+        shutil.copyfile(self.sqlite_file, target)
+
+    async def pg_copy(self) -> str:
+        if self.pg_name is None:
+            name = await _fresh_pg_database()
+            db = create_database(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}")
+            await upgrade_to_head(db)
+            await db.dispose()
+            connection = await asyncpg.connect(PG_ADMIN_DSN)
+            try:  # a template must have no other sessions: not even autovacuum's
+                await connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            finally:
+                await connection.close()
+            self.pg_name = name
+        return await _fresh_pg_database(template=self.pg_name)
+
+
+async def _fresh_pg_database(template: str | None = None) -> str:
     name = f"viza_test_{uuid.uuid4().hex[:12]}"
     connection = await asyncpg.connect(PG_ADMIN_DSN)
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        like = f' TEMPLATE "{template}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{name}"{like}')
     finally:
         await connection.close()
     return name
@@ -55,17 +100,18 @@ async def _drop_pg_database(name: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+async def database(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated: Templates
+) -> AsyncIterator[Database]:
     """A migrated, empty database of each kind."""
     if request.param == "sqlite":
+        await migrated.sqlite_copy(tmp_path / "viza.sqlite3")
         db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'viza.sqlite3'}")
-        await upgrade_to_head(db)
         yield db
         await db.dispose()
         return
-    name = await _fresh_pg_database()
+    name = await migrated.pg_copy()
     db = create_database(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}")
-    await upgrade_to_head(db)
     yield db
     await db.dispose()
     await _drop_pg_database(name)
