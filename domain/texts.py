@@ -30,7 +30,8 @@ class Text:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, gettext: Callable[[str], str]) -> str:
-        translated = gettext(self.template)
+        # gettext("") is the catalog's header, never a message
+        translated = gettext(self.template) if self.template else ""
         if not self.params:
             return translated
         values = {

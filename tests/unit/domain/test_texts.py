@@ -66,3 +66,8 @@ def test_an_unreadable_phone_number_says_why_in_the_readers_language():
         )
     else:
         raise AssertionError("12-34 is not a phone number")
+
+
+def test_an_empty_text_stays_empty_whatever_the_catalog_holds_for_it():
+    header = "Project-Id-Version: viza\nContent-Type: text/plain; charset=UTF-8\n"
+    assert Text("").render(lambda t: header if t == "" else t) == ""
