@@ -21,23 +21,14 @@ class Role(StrEnum):
 
     @property
     def title_ru(self) -> str:
-        """The Russian UI name, e.g. «Директор дилерского центра»."""
+        """The Russian UI name, e.g. «Директор дилерского центра»: marked for the catalogs,
+        which hold its other languages (the handlers translate it)."""
         return _TITLES_RU[self]
 
     @property
-    def title_en(self) -> str:
-        """The English UI name."""
-        return _TITLES_EN[self]
-
-    @property
     def title_text(self) -> Text:
-        """The name inside a message made in the core; the catalogs' English for it is
-        ``title_en`` (a test keeps them equal)."""
+        """The name inside a message made in the core, translated where it is shown."""
         return Text(self.title_ru)
-
-    def display_name(self, language: str = "ru") -> str:
-        """The UI name in ``language`` ('ru' or 'en'); Russian for anything else."""
-        return self.title_en if language == "en" else self.title_ru
 
 
 _TITLES_RU: dict[Role, str] = {
@@ -49,17 +40,6 @@ _TITLES_RU: dict[Role, str] = {
     Role.GENERAL_DIRECTOR: N_("Генеральный директор"),
     Role.TREASURER: N_("Казначей"),
     Role.ADMIN: N_("Администратор"),
-}
-
-_TITLES_EN: dict[Role, str] = {
-    Role.ACCOUNTANT: "Accountant",
-    Role.DC_DIRECTOR: "Dealer center director",
-    Role.DEPARTMENT_DIRECTOR: "Department director",
-    Role.CHIEF_ACCOUNTANT: "Chief accountant",
-    Role.FINANCE_DIRECTOR: "Finance director",
-    Role.GENERAL_DIRECTOR: "General director",
-    Role.TREASURER: "Treasurer",
-    Role.ADMIN: "Administrator",
 }
 
 # Roles that may be listed in a person's `roles` in the org file. The unit roles

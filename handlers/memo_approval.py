@@ -19,7 +19,7 @@ from handlers.memo_card_view import MESSAGE_LIMIT, card_text
 from handlers.memo_dialog import Flow, edit_message
 from handlers.memo_sending import start_revise, tell
 from handlers.memo_states import MemoAct
-from handlers.views import localized
+from handlers.views import localized, refused
 from services.memos import MemoFile
 from services.memos.ports import MemoCard, MemoNoticeSender, MemoOutcome
 from services.ports import PersonView
@@ -149,11 +149,11 @@ async def reason_typed(
     try:
         outcome = await decide(person, memo_id, step, reason or "")
     except DomainError as error:
-        await message.answer(views.refused_move(error))
+        await message.answer(refused(error))
         return
     await state.clear()
     if outcome.message:
-        await message.answer(views.refused_move(outcome.message))
+        await message.answer(refused(outcome.message))
     await message.answer(
         card_text(outcome.card), reply_markup=keyboards.card_keyboard(outcome.card)
     )

@@ -8,7 +8,6 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.errors import DomainError, Text
 from domain.memo import MemoStatus
 from formats.memo_pdf import format_size
 from handlers.memo_draft import DraftData
@@ -268,11 +267,6 @@ def ask_for(verb: str, number: str | None) -> str:
         ),
     }
     return texts[verb].format(number=number_of(number))
-
-
-def refused_move(said: DomainError | Text) -> str:
-    """A refused move or a use case's note, in the reader's language, HTML-escaped."""
-    return refused(said)
 
 
 def added() -> str:

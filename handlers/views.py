@@ -16,14 +16,16 @@ from services.ports import PersonView
 
 def role_names(person: PersonView) -> str:
     ordered = [role for role in Role if role in person.roles]
-    return ", ".join(escape(role.display_name(person.language)) for role in ordered)
+    translate = get_i18n().gettext  # in the person's own language, whatever the update's
+    names = (translate(role.title_ru, locale=person.language) for role in ordered)
+    return ", ".join(escape(name) for name in names)
 
 
 def role_name(role: Role | None) -> str:
     """A company role in the reader's language; «Сотрудник» for someone without one."""
     if role is None:
         return _("Сотрудник")
-    return role.display_name(get_i18n().current_locale)
+    return _(role.title_ru)
 
 
 def greeting(person: PersonView) -> str:

@@ -54,15 +54,13 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
 class Templates:
     sqlite_file: Path
     pg_name: str | None = None
-    _sqlite_ready: bool = False
 
     async def sqlite_copy(self, target: Path) -> None:
-        if not self._sqlite_ready:
+        if not self.sqlite_file.exists():
             db = create_database(f"sqlite+aiosqlite:///{self.sqlite_file}")
             await upgrade_to_head(db)
             await db.dispose()  # the last connection closes: the WAL is folded into the file
             assert not self.sqlite_file.with_name(self.sqlite_file.name + "-wal").exists()
-            self._sqlite_ready = True
         shutil.copyfile(self.sqlite_file, target)
 
     async def pg_copy(self) -> str:
